@@ -1,0 +1,123 @@
+"""Dependencies of Management API routes: the tenant, the caller, the unit of work, paging."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.protocol.bearer import token_scopes, verify_access_token
+from authgate.protocol.errors import InsufficientScope
+from authgate.protocol.ports import TenantRecord
+from authgate.services import Services
+
+MANAGEMENT_ALGORITHMS = ("RS256",)
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The verified Management API token of this request."""
+
+    subject: str
+    client_id: str | None
+    scopes: frozenset[str]
+
+    def has_any(self, *scopes: str) -> bool:
+        return any(scope in self.scopes for scope in scopes)
+
+
+async def tenant(request: Request) -> TenantRecord:
+    return await resolve_tenant(request)
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed before the response is sent (DESIGN §4)."""
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    async with services_of(request).db.unit_of_work(write=write) as session:
+        yield session
+
+
+def get_services(request: Request) -> Services:
+    return services_of(request)
+
+
+def require(*scopes: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """A dependency that admits a valid Management API token holding any of ``scopes``."""
+
+    async def caller(request: Request, tenant: TenantDep) -> Caller:
+        services = services_of(request)
+        keys = await services.keys.tenant_keys(tenant)
+        claims = verify_access_token(
+            request.headers.get("authorization"),
+            keys=keys.verification,
+            algorithms=MANAGEMENT_ALGORITHMS,
+            issuer=tenant.issuer,
+            audience=tenant.management_audience,
+            now=services.clock.time(),
+        )
+        granted = token_scopes(claims)
+        if not any(scope in granted for scope in scopes):
+            raise InsufficientScope(f"Insufficient scope, expected any of: {','.join(scopes)}")
+        client_id = claims.get("azp") or claims.get("client_id")
+        return Caller(
+            subject=str(claims.get("sub", "")),
+            client_id=str(client_id) if client_id else None,
+            scopes=granted,
+        )
+
+    return caller
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    per_page: int
+    include_totals: bool
+
+    @property
+    def offset(self) -> int:
+        return self.page * self.per_page
+
+
+def paging(
+    page: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
+    include_totals: bool = False,
+) -> Paging:
+    return Paging(page=page, per_page=per_page, include_totals=include_totals)
+
+
+def page_body(paging: Paging, name: str, items: list[dict[str, Any]], total: int) -> Any:
+    """A bare array, or Auth0's ``{start, limit, length, total, <name>}`` envelope."""
+    if not paging.include_totals:
+        return items
+    return {
+        "start": paging.offset,
+        "limit": paging.per_page,
+        "length": len(items),
+        "total": total,
+        name: items,
+    }
+
+
+def select_fields(
+    body: dict[str, Any], fields: str | None, include_fields: bool | None
+) -> dict[str, Any]:
+    """Auth0's ``fields``/``include_fields`` projection."""
+    if not fields:
+        return body
+    wanted = {name.strip() for name in fields.split(",") if name.strip()}
+    include = include_fields is not False
+    return {key: value for key, value in body.items() if (key in wanted) == include}
+
+
+TenantDep = Annotated[TenantRecord, Depends(tenant)]
+SessionDep = Annotated[AsyncSession, Depends(unit_of_work, scope="function")]
+ServicesDep = Annotated[Services, Depends(get_services)]
+PagingDep = Annotated[Paging, Depends(paging)]

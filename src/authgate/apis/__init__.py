@@ -1,0 +1,1 @@
+"""APIs (Auth0 resource servers), including the system Management API."""

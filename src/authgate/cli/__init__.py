@@ -1,0 +1,1 @@
+"""The ``authgate`` console script."""

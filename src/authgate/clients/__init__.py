@@ -1,0 +1,1 @@
+"""Applications (Auth0 clients)."""

@@ -1,0 +1,1 @@
+"""The configuration version and the per-process cache it invalidates."""

@@ -1,0 +1,1 @@
+"""Thin routes of the Authentication API, the well-known documents and operations endpoints."""

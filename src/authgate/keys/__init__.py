@@ -1,0 +1,1 @@
+"""Tenant signing keys: generation, encryption at rest, rotation and revocation."""

@@ -1,0 +1,20 @@
+"""Every ORM model, imported in one place for Alembic and the schema test."""
+
+from authgate.apis.models import ResourceServer
+from authgate.client_grants.models import ClientGrant
+from authgate.clients.models import Client
+from authgate.config.models import ConfigState
+from authgate.db import Base
+from authgate.keys.models import SigningKey
+from authgate.tenants.models import Tenant, TenantDomain
+
+__all__ = [
+    "Base",
+    "Client",
+    "ClientGrant",
+    "ConfigState",
+    "ResourceServer",
+    "SigningKey",
+    "Tenant",
+    "TenantDomain",
+]

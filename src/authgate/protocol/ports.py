@@ -1,0 +1,77 @@
+"""What the protocol needs from the rest of Authgate, as small typed interfaces.
+
+Records are frozen snapshots taken from the configuration cache; a ``Directory`` answers the
+lookups a token request makes without touching the database on a warm cache (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRecord:
+    id: str
+    name: str
+    issuer: str
+    default_audience: str | None = None
+
+    @property
+    def management_audience(self) -> str:
+        return f"{self.issuer}api/v2/"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRecord:
+    client_id: str
+    name: str
+    app_type: str | None
+    token_endpoint_auth_method: str
+    grant_types: frozenset[str]
+    secret_digest: bytes | None
+    """SHA-256 of the client secret: compared in constant time, never the secret itself."""
+    is_first_party: bool = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.token_endpoint_auth_method == "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRecord:
+    identifier: str
+    scopes: frozenset[str]
+    signing_alg: str
+    token_lifetime: int
+    token_dialect: str
+    is_system: bool = False
+    signing_secret: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientGrantRecord:
+    client_id: str
+    audience: str
+    scopes: frozenset[str]
+
+
+class Directory(Protocol):
+    """Lookups of one tenant's configuration."""
+
+    async def client(self, client_id: str) -> ClientRecord | None: ...
+
+    async def api(self, audience: str) -> ApiRecord | None: ...
+
+    async def client_grant(self, client_id: str, audience: str) -> ClientGrantRecord | None: ...
+
+
+class Signer(Protocol):
+    """Signs JWTs with the tenant's current key (or an API's shared secret)."""
+
+    def sign(self, claims: Mapping[str, Any], *, typ: str, api: ApiRecord | None = None) -> str: ...
+
+
+class Clock(Protocol):
+    def time(self) -> float: ...

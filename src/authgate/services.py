@@ -1,0 +1,107 @@
+"""The services of one running Authgate, built once from the settings by ``build_services``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from authgate.apis.service import ApiService
+from authgate.client_grants.service import ClientGrantService
+from authgate.clients.service import ClientService
+from authgate.config.cache import ConfigCache
+from authgate.core.clock import Clock, SystemClock
+from authgate.core.secretbox import SecretBox, load_or_create_master_key
+from authgate.core.shared_state import CLOCK_OFFSET_MS, SharedState
+from authgate.db import Database
+from authgate.keys.service import KeyService
+from authgate.protocol.grants.base import TokenContext
+from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
+from authgate.settings import Settings
+from authgate.tenants.service import TenantService
+
+
+class CachedDirectory:
+    """``protocol.ports.Directory`` for one tenant, answered from the configuration cache."""
+
+    def __init__(self, services: Services, tenant_id: str) -> None:
+        self._services = services
+        self._tenant_id = tenant_id
+
+    async def client(self, client_id: str) -> ClientRecord | None:
+        return await self._services.clients.record(self._tenant_id, client_id)
+
+    async def api(self, audience: str) -> ApiRecord | None:
+        return await self._services.apis.record(self._tenant_id, audience)
+
+    async def client_grant(self, client_id: str, audience: str) -> ClientGrantRecord | None:
+        return await self._services.client_grants.record(self._tenant_id, client_id, audience)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    shared: SharedState
+    clock: Clock
+    cache: ConfigCache
+    redis: Any | None
+    tenants: TenantService
+    keys: KeyService
+    apis: ApiService
+    clients: ClientService
+    client_grants: ClientGrantService
+
+    async def token_context(self, tenant: TenantRecord) -> TokenContext:
+        return TokenContext(
+            tenant=tenant,
+            directory=CachedDirectory(self, tenant.id),
+            signer=await self.keys.signer(tenant),
+            clock=self.clock,
+        )
+
+    async def start(self) -> None:
+        await self.cache.start()
+
+    async def stop(self) -> None:
+        await self.cache.stop()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.db.dispose()
+        self.shared.close()
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    settings.check_production()
+    master_key = load_or_create_master_key(
+        settings.secret_key.get_secret_value() if settings.secret_key else None,
+        settings.data_dir,
+    )
+    db = Database(settings.resolved_database_url)
+    shared = SharedState(settings.data_dir / "shared-state")
+    if clock is None:
+        clock = (
+            SystemClock(offset=lambda: shared.read(CLOCK_OFFSET_MS) / 1000)
+            if settings.testing
+            else SystemClock()
+        )
+    redis = _redis_client(settings.redis_url) if settings.redis_url else None
+    cache = ConfigCache(db, shared, poll_seconds=settings.config_poll_seconds, redis=redis)
+    return Services(
+        settings=settings,
+        db=db,
+        shared=shared,
+        clock=clock,
+        cache=cache,
+        redis=redis,
+        tenants=TenantService(cache, clock),
+        keys=KeyService(cache, SecretBox(master_key, "signing-key"), clock),
+        apis=ApiService(cache, SecretBox(master_key, "api-signing-secret"), clock),
+        clients=ClientService(cache, SecretBox(master_key, "client-secret"), clock),
+        client_grants=ClientGrantService(cache, clock),
+    )
+
+
+def _redis_client(url: str) -> Any:
+    return Redis.from_url(url, decode_responses=True)

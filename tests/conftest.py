@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from authgate.app import create_app
+from authgate.settings import Settings
+from tests.databases import (
+    BOOTSTRAP_CLIENT_ID,
+    BOOTSTRAP_CLIENT_SECRET,
+    ISSUER,
+    REDIS_ENV,
+    DatabaseFactory,
+    backends,
+    base_settings,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "redis: needs AUTHGATE_TEST_REDIS_URL")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("redis") and not os.environ.get(REDIS_ENV):
+        if os.environ.get("CI") == "true":
+            pytest.fail("AUTHGATE_TEST_REDIS_URL is required in CI")
+        pytest.skip("AUTHGATE_TEST_REDIS_URL is not set")
+
+
+@pytest.fixture(scope="session")
+def database_factories(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, DatabaseFactory]]:
+    root = tmp_path_factory.mktemp("databases")
+    factories = {backend: DatabaseFactory(backend, root / backend) for backend in backends()}
+    for factory in factories.values():
+        factory.root.mkdir(parents=True, exist_ok=True)
+    yield factories
+    for factory in factories.values():
+        factory.close()
+
+
+@pytest.fixture(params=backends())
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, database_factories: dict[str, DatabaseFactory]) -> Iterator[str]:
+    factory = database_factories[backend]
+    url = factory.new()
+    yield url
+    factory.drop(url)
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, settings_overrides: dict[str, Any]) -> Settings:
+    return base_settings(tmp_path / "data", database_url, **settings_overrides)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.7", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url=ISSUER.rstrip("/")) as http:
+        yield http
+
+
+@pytest.fixture
+async def admin_token(client: httpx.AsyncClient) -> str:
+    """A Management API token of the bootstrap application (every scope)."""
+    response = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": BOOTSTRAP_CLIENT_ID,
+            "client_secret": BOOTSTRAP_CLIENT_SECRET,
+            "audience": f"{ISSUER}api/v2/",
+        },
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+@pytest.fixture
+def admin(admin_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {admin_token}"}
