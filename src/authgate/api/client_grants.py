@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -26,6 +27,7 @@ from authgate.core.errors import Invalid
 from authgate.http.responses import json_response
 
 router = APIRouter(prefix="/api/v2", tags=["client-grants"])
+_CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 
 
 def _cursor(grant_id: str) -> str:
@@ -33,15 +35,23 @@ def _cursor(grant_id: str) -> str:
 
 
 def _after(cursor: str | None) -> str | None:
+    """The grant id a ``from`` cursor points after; a malformed cursor is a 400."""
     if not cursor:
         return None
+    invalid = Invalid(
+        "Query validation error: 'invalid cursor' on property from.",
+        error_code="invalid_query_string",
+    )
+    if not _CURSOR.match(cursor):
+        raise invalid
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        padded = cursor + "=" * (-len(cursor) % 4)
+        grant_id = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise Invalid(
-            "Query validation error: 'invalid cursor' on property from.",
-            error_code="invalid_query_string",
-        ) from exc
+        raise invalid from exc
+    if not grant_id.startswith("cgr_"):
+        raise invalid
+    return grant_id
 
 
 @router.get("/client-grants")

@@ -91,11 +91,16 @@ class ConfigCache:
 
     async def changed(self, session: AsyncSession) -> None:
         """Record a configuration change in this transaction; announce it after commit."""
-        await repository.bump_version(session)
-        after_commit(session, self._announce)
+        version = await repository.bump_version(session)
 
-    async def _announce(self) -> None:
+        async def announce() -> None:
+            await self._announce(version)
+
+        after_commit(session, announce)
+
+    async def _announce(self, version: int) -> None:
         self._seen_local = self._shared.increment(CONFIG_VERSION)
+        self._seen_db = max(self._seen_db or 0, version)
         self.clear()
         if self._redis is not None:
             try:

@@ -13,9 +13,12 @@ async def read_version(session: AsyncSession) -> int:
     return int(value or 0)
 
 
-async def bump_version(session: AsyncSession) -> None:
-    await session.execute(
+async def bump_version(session: AsyncSession) -> int:
+    """Add one to the version and return it (atomic: concurrent bumps serialize on the row)."""
+    result = await session.execute(
         update(ConfigState)
         .where(ConfigState.id == SINGLETON_ID)
         .values(version=ConfigState.version + 1)
+        .returning(ConfigState.version)
     )
+    return int(result.scalar_one())

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.config.cache import ConfigCache
 from authgate.core.clock import Clock
 from authgate.core.errors import Conflict, Invalid, NotFound
+from authgate.core.fields import describe_validation_error
 from authgate.core.randomness import prefixed_id
 from authgate.protocol.ports import TenantRecord
 from authgate.tenants import repository
@@ -81,8 +83,10 @@ class TenantService:
         tenant = await self.get(session, tenant_id)
         try:
             updated = apply_patch(TenantSettings.model_validate(tenant.settings), patch)
+        except ValidationError as exc:
+            raise Invalid(describe_validation_error(exc)) from exc
         except ValueError as exc:
-            raise Invalid(f"Payload validation error: {_first_line(exc)}") from exc
+            raise Invalid(f"Payload validation error: {exc}.") from exc
         await repository.save_settings(
             session, tenant, updated.model_dump(mode="json"), updated_at=self._clock.now()
         )
@@ -148,8 +152,3 @@ class TenantService:
 
     async def list_all(self, session: AsyncSession) -> list[Tenant]:
         return await repository.list_all(session)
-
-
-def _first_line(exc: ValueError) -> str:
-    text = str(exc).strip().splitlines()
-    return text[-1].strip() if text else "invalid value"

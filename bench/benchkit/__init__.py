@@ -1,0 +1,1 @@
+"""Helpers of ``bench/run.py``: processes, the two targets, wrk and the report."""
