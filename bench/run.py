@@ -145,6 +145,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"\nbench setup failed: {exc}\n(logs kept in {run_dir})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        shutil.rmtree(run_dir, ignore_errors=True)
         print("\ninterrupted; servers stopped", file=sys.stderr)
         return 130
     shutil.rmtree(run_dir, ignore_errors=True)
