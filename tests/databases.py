@@ -111,6 +111,14 @@ class DatabaseFactory:
         asyncio.run(_pg(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"'))
         return _database_url(name)
 
+    def empty(self) -> str:
+        """The URL of a new database with no schema at all."""
+        if self.backend == "sqlite":
+            return f"sqlite+aiosqlite:///{self.root / f'empty-{uuid.uuid4().hex[:12]}.db'}"
+        name = f"authgate_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
+        return _database_url(name)
+
     def drop(self, url: str) -> None:
         parsed = make_url(url)
         if self.backend == "sqlite":

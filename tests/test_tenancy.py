@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from authgate.bootstrap import create_tenant
 from authgate.core.errors import Conflict, Invalid
 from authgate.tenants.service import to_record
 from tests.databases import BOOTSTRAP_CLIENT_ID, BOOTSTRAP_CLIENT_SECRET, ISSUER
@@ -61,3 +64,29 @@ async def test_duplicate_tenant_or_domain_is_refused(app: FastAPI) -> None:
         with pytest.raises(error):
             async with services.db.unit_of_work(write=True) as session:
                 await services.tenants.create(session, name=name, issuer=issuer)
+
+
+async def test_a_new_tenant_is_administered_with_its_own_application(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    tenant, client_id, path = await create_tenant(
+        app.state.services, name="globex", issuer="https://globex.test/"
+    )
+    credentials = json.loads(path.read_text())
+    globex = {"Host": "globex.test"}
+    issued = await client.post(
+        "/oauth/token",
+        headers=globex,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": credentials["client_secret"],
+            "audience": tenant.management_audience,
+        },
+    )
+    assert issued.status_code == 200, issued.text
+    headers = {**globex, "Authorization": f"Bearer {issued.json()['access_token']}"}
+    listed = (await client.get("/api/v2/clients", headers=headers)).json()
+    assert [c["client_id"] for c in listed] == [client_id]
+    default_clients = (await client.get("/api/v2/clients", headers=admin)).json()
+    assert client_id not in [c["client_id"] for c in default_clients]

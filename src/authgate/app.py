@@ -18,7 +18,7 @@ from authgate.api import client_grants, clients, keys, resource_servers, tenants
 from authgate.api.errors import management_error
 from authgate.core.errors import DomainError
 from authgate.core.fields import describe_validation_error
-from authgate.http import ops, token, wellknown
+from authgate.http import ops, testing, token, wellknown
 from authgate.http.responses import NO_STORE, json_response
 from authgate.http.tenancy import UnknownHost
 from authgate.observability import AccessLog, Metrics, configure_logging
@@ -204,6 +204,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         tenants.router,
     ):
         app.include_router(router)
+    if settings.testing:
+        app.include_router(testing.router)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessLog, metrics=metrics, enabled=settings.access_log)
     return app

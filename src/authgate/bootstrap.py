@@ -71,45 +71,73 @@ def _write_credentials(path: Path, tenant: TenantRecord, client_id: str, secret:
 
 
 async def bootstrap(services: Services) -> BootstrapResult:
-    db = services.db
-    async with db.unit_of_work(write=True) as session:
+    """Bootstrap the default tenant from the settings."""
+    async with services.db.unit_of_work(write=True) as session:
         tenant_row, changed = await services.tenants.ensure_default(
             session, services.settings.issuer
         )
         tenant = to_record(tenant_row)
-        changed |= await services.keys.ensure(session, tenant)
-        changed |= await services.apis.ensure_management_api(session, tenant)
-
+        changed |= await prepare_tenant(services, session, tenant)
     client_id, secret, path = _credentials(services)
-    async with db.unit_of_work(write=True) as session:
-        try:
-            client = await services.clients.get(session, tenant.id, client_id)
-        except NotFound:
-            await services.clients.create(
-                session,
-                tenant.id,
-                ClientCreate(
-                    name=BOOTSTRAP_CLIENT_NAME,
-                    app_type="non_interactive",
-                    grant_types=["client_credentials"],
-                    description="Created on first start; authorized for the Management API.",
-                ),
-                client_id=client_id,
-                secret=secret,
-            )
-            changed = True
-        else:
-            if services.clients.secret(client) != secret:
-                await services.clients.update(
-                    session, tenant.id, client_id, ClientUpdate(client_secret=secret)
-                )
-                changed = True
-        changed |= await _ensure_grant(services, session, tenant, client_id)
+    async with services.db.unit_of_work(write=True) as session:
+        changed |= await ensure_management_client(services, session, tenant, client_id, secret)
     if path is not None and not path.exists():
         _write_credentials(path, tenant, client_id, secret)
     return BootstrapResult(
         tenant=tenant, client_id=client_id, credentials_file=path, changed=changed
     )
+
+
+async def prepare_tenant(services: Services, session: AsyncSession, tenant: TenantRecord) -> bool:
+    """Signing keys and the Management API of a tenant; True when something was created."""
+    changed = await services.keys.ensure(session, tenant)
+    return await services.apis.ensure_management_api(session, tenant) or changed
+
+
+async def create_tenant(
+    services: Services, *, name: str, issuer: str
+) -> tuple[TenantRecord, str, Path]:
+    """A new tenant with its keys, its Management API and a Management application whose
+    credentials are written to ``DATA_DIR/bootstrap-<name>.json`` (mode 0600)."""
+    client_id, secret = randomness.client_id(), randomness.client_secret()
+    async with services.db.unit_of_work(write=True) as session:
+        row = await services.tenants.create(session, name=name, issuer=issuer)
+        tenant = to_record(row)
+        await prepare_tenant(services, session, tenant)
+        await ensure_management_client(services, session, tenant, client_id, secret)
+    path = services.settings.data_dir / f"bootstrap-{name}.json"
+    _write_credentials(path, tenant, client_id, secret)
+    return tenant, client_id, path
+
+
+async def ensure_management_client(
+    services: Services, session: AsyncSession, tenant: TenantRecord, client_id: str, secret: str
+) -> bool:
+    """The machine-to-machine application with every Management scope; True if changed."""
+    changed = False
+    try:
+        client = await services.clients.get(session, tenant.id, client_id)
+    except NotFound:
+        await services.clients.create(
+            session,
+            tenant.id,
+            ClientCreate(
+                name=BOOTSTRAP_CLIENT_NAME,
+                app_type="non_interactive",
+                grant_types=["client_credentials"],
+                description="Created with the tenant; authorized for the Management API.",
+            ),
+            client_id=client_id,
+            secret=secret,
+        )
+        changed = True
+    else:
+        if services.clients.secret(client) != secret:
+            await services.clients.update(
+                session, tenant.id, client_id, ClientUpdate(client_secret=secret)
+            )
+            changed = True
+    return await _ensure_grant(services, session, tenant, client_id) or changed
 
 
 async def _ensure_grant(

@@ -191,33 +191,30 @@ def tenants_create(
 ) -> None:
     """Create a tenant reachable at DOMAIN, with its keys and Management API."""
 
-    async def create() -> tuple[str, str]:
+    async def create() -> tuple[str, str, Path]:
         from urllib.parse import urlsplit
 
+        from authgate.bootstrap import create_tenant
         from authgate.services import build_services
-        from authgate.tenants.service import to_record
 
         settings = load_settings()
         scheme = urlsplit(settings.issuer).scheme
         tenant_issuer = Settings(issuer=issuer or f"{scheme}://{domain}/").issuer
         services = build_services(settings)
         try:
-            async with services.db.unit_of_work(write=True) as session:
-                row = await services.tenants.create(session, name=name, issuer=tenant_issuer)
-                record = to_record(row)
-                await services.keys.ensure(session, record)
-                await services.apis.ensure_management_api(session, record)
-                return row.id, row.issuer
+            tenant, _, path = await create_tenant(services, name=name, issuer=tenant_issuer)
+            return tenant.id, tenant.issuer, path
         finally:
             await services.db.dispose()
 
     from authgate.core.errors import DomainError
 
     try:
-        tenant_id, tenant_issuer = _run(create)
+        tenant_id, tenant_issuer, credentials = _run(create)
     except DomainError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from exc
+    console.print(f"Management API credentials in {credentials}")
     console.print(f"tenant {name} ({tenant_id}) created with issuer {tenant_issuer}")
 
 
