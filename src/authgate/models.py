@@ -4,17 +4,23 @@ from authgate.apis.models import ResourceServer
 from authgate.client_grants.models import ClientGrant
 from authgate.clients.models import Client
 from authgate.config.models import ConfigState
+from authgate.connections.models import Connection, ConnectionClient
 from authgate.db import Base
 from authgate.keys.models import SigningKey
 from authgate.tenants.models import Tenant, TenantDomain
+from authgate.users.models import PasswordHistory, User
 
 __all__ = [
     "Base",
     "Client",
     "ClientGrant",
     "ConfigState",
+    "Connection",
+    "ConnectionClient",
+    "PasswordHistory",
     "ResourceServer",
     "SigningKey",
     "Tenant",
     "TenantDomain",
+    "User",
 ]

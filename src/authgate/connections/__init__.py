@@ -1,0 +1,1 @@
+"""Connections: where users come from (database, later social, enterprise, passwordless)."""

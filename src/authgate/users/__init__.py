@@ -1,0 +1,1 @@
+"""Users of a tenant: profile, credentials, metadata, search."""
