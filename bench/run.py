@@ -68,9 +68,9 @@ RESULTS = BENCH_DIR / "results"
 
 @dataclass(frozen=True)
 class Options:
-    duration: float
+    duration: int
     runs: int
-    warmup: float
+    warmup: int
     concurrency: tuple[int, ...]
     endpoints: tuple[str, ...]
     threads: int
@@ -81,9 +81,9 @@ class Options:
 
 def parse_args(argv: Sequence[str]) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (10)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
     parser.add_argument("--runs", type=int, default=2, help="runs per point, median taken (2)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds (2)")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds, 0: none (2)")
     parser.add_argument("--concurrency", default="8,32,64", help="connections (8,32,64)")
     parser.add_argument("--endpoints", default=",".join(ENDPOINTS), help="token,discovery,jwks")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
@@ -172,6 +172,7 @@ def benchmark(options: Options, run_dir: Path) -> tuple[Results, list[str]]:
             check_endpoints(target)
         header = describe(options, targets, wrk)
         print("\n".join(header), flush=True)
+        print(f"about {_load_seconds(options, len(targets)) / 60:.1f} min of load", flush=True)
         results = Results()
         warm_up(options, targets, wrk, results)
         measure(options, targets, wrk, results)
@@ -195,7 +196,7 @@ def _load(options: Options, target: Target, endpoint: str, connections: int) -> 
 def warm_up(options: Options, targets: Sequence[Target], wrk: str, results: Results) -> None:
     if options.warmup <= 0:
         return
-    print(f"warming up: {options.warmup:g} s per target and endpoint", flush=True)
+    print(f"warming up: {options.warmup} s per target and endpoint", flush=True)
     for target in targets:
         for endpoint in options.endpoints:
             load = replace(
@@ -224,26 +225,28 @@ def measure(options: Options, targets: Sequence[Target], wrk: str, results: Resu
                     )
 
 
+def _load_seconds(options: Options, targets: int) -> int:
+    measuring = len(options.concurrency) * options.runs * options.duration
+    return targets * len(options.endpoints) * (measuring + options.warmup)
+
+
 def describe(options: Options, targets: Sequence[Target], wrk: str) -> list[str]:
-    points = len(targets) * len(options.endpoints) * len(options.concurrency)
-    seconds = points * options.runs * options.duration
-    seconds += len(targets) * len(options.endpoints) * options.warmup
+    """The report's first lines: when, where, with what."""
     database = "PostgreSQL" if options.database_url else "SQLite"
     lines = [
         f"Authgate benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC, commit {_commit()}",
         f"machine: {os.cpu_count()} CPUs, load average {_loadavg()} at start",
         f"load: {wrk_version(wrk)}, {options.threads} thread(s), {options.runs} runs x "
-        f"{options.duration:g} s per point (median reported), {options.warmup:g} s warm-up",
+        f"{options.duration} s per point (median reported), {options.warmup} s warm-up",
         f"  {AUTHGATE}: {targets[0].version}, {WORKERS} workers, {database}",
     ]
     if len(targets) > 1:
         lines.append(f"  {PEER}: {targets[1].version}, 1 process")
-    lines.append(f"about {seconds / 60:.1f} min of load")
     return lines
 
 
 def render(options: Options, results: Results, header: Sequence[str]) -> str:
-    lines = [*header[:-1], f"load average {_loadavg()} at end", ""]
+    lines = [*header, f"load average {_loadavg()} at end", ""]
     lines += table(results)
     lines.append("")
     if not options.skip_peer and "token" in options.endpoints:

@@ -26,7 +26,7 @@ class Load:
     form_body: str | None
     connections: int
     threads: int
-    duration: float
+    duration: int
     count_all_statuses: bool = False
 
 
@@ -84,7 +84,7 @@ def run_wrk(wrk: str, load: Load, server_pgid: int) -> Sample:
         wrk,
         f"--threads={min(load.threads, load.connections)}",
         f"--connections={load.connections}",
-        f"--duration={max(1, round(load.duration))}s",
+        f"--duration={load.duration}s",
         "--timeout=10s",
         f"--script={LUA_SCRIPT}",
         load.url,
