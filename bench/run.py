@@ -267,7 +267,7 @@ def save(report: str, started: datetime) -> Path:
 
 def _commit() -> str:
     done = subprocess.run(
-        ["git", "-C", str(BENCH_DIR), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(BENCH_DIR), "describe", "--always", "--dirty"],
         capture_output=True,
         text=True,
         check=False,
