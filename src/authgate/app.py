@@ -11,20 +11,32 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from authgate import __version__
-from authgate.api import client_grants, clients, keys, resource_servers, tenants
+from authgate.api import (
+    client_grants,
+    clients,
+    connections,
+    keys,
+    resource_servers,
+    tenants,
+    tickets,
+    user_blocks,
+    users,
+)
 from authgate.api.errors import management_error
 from authgate.core.errors import DomainError
 from authgate.core.fields import describe_validation_error
-from authgate.http import ops, testing, token, wellknown
+from authgate.http import dbconnections, ops, testing, token, wellknown
 from authgate.http.responses import NO_STORE, json_response
 from authgate.http.tenancy import UnknownHost
 from authgate.observability import AccessLog, Metrics, configure_logging
 from authgate.protocol.errors import OAuthError
 from authgate.services import Services, build_services
 from authgate.settings import Settings
+from authgate.web import routes as web_routes
 
 log = logging.getLogger("authgate")
 MANAGEMENT_PREFIX = "/api/v2"
@@ -193,17 +205,25 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.state.services = services
     app.state.metrics = metrics = Metrics()
     _install_error_handlers(app)
-    for router in (
+    routers = (
         ops.router,
         wellknown.router,
         token.router,
+        dbconnections.router,
+        web_routes.router,
         clients.router,
         resource_servers.router,
         client_grants.router,
         keys.router,
         tenants.router,
-    ):
+        connections.router,
+        users.router,
+        tickets.router,
+        user_blocks.router,
+    )
+    for router in routers:
         app.include_router(router)
+    app.mount("/u/static", StaticFiles(packages=[("authgate.web", "static")]), name="static")
     if settings.testing:
         app.include_router(testing.router)
     app.add_middleware(BodyLimit)

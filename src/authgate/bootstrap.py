@@ -91,7 +91,8 @@ async def bootstrap(services: Services) -> BootstrapResult:
 async def prepare_tenant(services: Services, session: AsyncSession, tenant: TenantRecord) -> bool:
     """Signing keys and the Management API of a tenant; True when something was created."""
     changed = await services.keys.ensure(session, tenant)
-    return await services.apis.ensure_management_api(session, tenant) or changed
+    changed = await services.apis.ensure_management_api(session, tenant) or changed
+    return await services.connections.ensure_default_database(session, tenant.id, []) or changed
 
 
 async def create_tenant(

@@ -122,9 +122,11 @@ class Database:
                 await session.commit()
             except BaseException:
                 await session.rollback()
+                await session.close()
+                await _run(session.info.pop("after_end", []))
                 raise
-        for hook in session.info.pop("after_commit", []):
-            await hook()
+        await _run(session.info.pop("after_commit", []))
+        await _run(session.info.pop("after_end", []))
 
     @asynccontextmanager
     async def independent(self) -> AsyncIterator[AsyncSession]:
@@ -143,6 +145,23 @@ class Database:
             await self._write_engine.dispose()
 
 
-def after_commit(session: AsyncSession, hook: Callable[[], Coroutine[Any, Any, None]]) -> None:
+Hook = Callable[[], Coroutine[Any, Any, None]]
+
+
+def after_commit(session: AsyncSession, hook: Hook) -> None:
     """Run ``hook`` once the session's transaction has committed (never on rollback)."""
     session.info.setdefault("after_commit", []).append(hook)
+
+
+def after_end(session: AsyncSession, hook: Hook) -> None:
+    """Run ``hook`` once the session's transaction is over, committed or rolled back.
+
+    For side effects that must survive an error (DESIGN §4): they are written in their own
+    transaction after this one, never inside it (SQLite has one writer at a time).
+    """
+    session.info.setdefault("after_end", []).append(hook)
+
+
+async def _run(hooks: list[Hook]) -> None:
+    for hook in hooks:
+        await hook()

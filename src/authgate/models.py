@@ -1,13 +1,17 @@
 """Every ORM model, imported in one place for Alembic and the schema test."""
 
 from authgate.apis.models import ResourceServer
+from authgate.blocks.models import LoginBlock
 from authgate.client_grants.models import ClientGrant
 from authgate.clients.models import Client
 from authgate.config.models import ConfigState
 from authgate.connections.models import Connection, ConnectionClient
 from authgate.db import Base
+from authgate.jobs.models import Job
 from authgate.keys.models import SigningKey
+from authgate.logs.models import LogEvent
 from authgate.tenants.models import Tenant, TenantDomain
+from authgate.tickets.models import Ticket
 from authgate.users.models import PasswordHistory, User
 
 __all__ = [
@@ -17,10 +21,14 @@ __all__ = [
     "ConfigState",
     "Connection",
     "ConnectionClient",
+    "Job",
+    "LogEvent",
+    "LoginBlock",
     "PasswordHistory",
     "ResourceServer",
     "SigningKey",
     "Tenant",
     "TenantDomain",
+    "Ticket",
     "User",
 ]

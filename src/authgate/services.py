@@ -8,18 +8,26 @@ from typing import Any
 from redis.asyncio import Redis
 
 from authgate.apis.service import ApiService
+from authgate.blocks.service import BlockService
 from authgate.client_grants.service import ClientGrantService
 from authgate.clients.service import ClientService
 from authgate.config.cache import ConfigCache
+from authgate.connections.service import ConnectionService
 from authgate.core.clock import Clock, SystemClock
 from authgate.core.secretbox import SecretBox, load_or_create_master_key
 from authgate.core.shared_state import CLOCK_OFFSET_MS, SharedState
 from authgate.db import Database
+from authgate.jobs.service import JobService
 from authgate.keys.service import KeyService
+from authgate.logs.service import LogService
+from authgate.passwords import PasswordHasher
 from authgate.protocol.grants.base import TokenContext
 from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
 from authgate.settings import Settings
 from authgate.tenants.service import TenantService
+from authgate.tickets.service import TicketService
+from authgate.users.flows import AccountFlows
+from authgate.users.service import UserService
 
 
 class CachedDirectory:
@@ -52,6 +60,14 @@ class Services:
     apis: ApiService
     clients: ClientService
     client_grants: ClientGrantService
+    connections: ConnectionService
+    logs: LogService
+    hasher: PasswordHasher
+    tickets: TicketService
+    users: UserService
+    flows: AccountFlows
+    jobs: JobService
+    blocks: BlockService
 
     async def token_context(self, tenant: TenantRecord) -> TokenContext:
         return TokenContext(
@@ -63,9 +79,12 @@ class Services:
 
     async def start(self) -> None:
         await self.cache.start()
+        await self.logs.start()
 
     async def stop(self) -> None:
+        await self.logs.stop()
         await self.cache.stop()
+        self.hasher.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.db.dispose()
@@ -88,6 +107,12 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         )
     redis = _redis_client(settings.redis_url) if settings.redis_url else None
     cache = ConfigCache(db, shared, poll_seconds=settings.config_poll_seconds, redis=redis)
+    connections = ConnectionService(cache, clock)
+    clients = ClientService(cache, SecretBox(master_key, "client-secret"), clock, connections)
+    logs = LogService(db, clock, retention_days=settings.log_retention_days)
+    hasher = PasswordHasher()
+    tickets = TicketService(clock)
+    users = UserService(clock, hasher, connections, tickets, None)
     return Services(
         settings=settings,
         db=db,
@@ -98,8 +123,16 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         tenants=TenantService(cache, clock),
         keys=KeyService(cache, SecretBox(master_key, "signing-key"), clock),
         apis=ApiService(cache, SecretBox(master_key, "api-signing-secret"), clock),
-        clients=ClientService(cache, SecretBox(master_key, "client-secret"), clock),
+        clients=clients,
         client_grants=ClientGrantService(cache, clock),
+        connections=connections,
+        logs=logs,
+        hasher=hasher,
+        tickets=tickets,
+        users=users,
+        flows=AccountFlows(users, connections, clients, logs),
+        jobs=JobService(clock, users),
+        blocks=BlockService(clock),
     )
 
 

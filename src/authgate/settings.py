@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: bool = True
 
+    log_retention_days: int = Field(default=30, ge=1, le=3650)
+    """Tenant log events older than this are deleted."""
+
     config_poll_seconds: float = Field(default=2.0, gt=0)
     """How often a worker re-reads the configuration version from the database."""
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -41,13 +43,16 @@ class LiveServer:
         return f"{self.issuer}api/v2/"
 
     def stop(self) -> None:
+        """Stop the server and its worker processes (its own process group)."""
         if self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def start_server(
@@ -87,7 +92,9 @@ def start_server(
         str(workers),
     ]
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = LiveServer(issuer, f"127.0.0.1:{port}", port, data_dir, process, log)
     verify = ssl.create_default_context(cafile=tls[0].parent / "ca.pem") if tls else True
     try:

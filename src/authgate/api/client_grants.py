@@ -3,14 +3,12 @@ offset paging when ``page`` or ``per_page`` is given."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
+from authgate.api import cursors
 from authgate.api.dependencies import (
     MAX_PER_PAGE,
     Caller,
@@ -23,35 +21,9 @@ from authgate.api.dependencies import (
 )
 from authgate.client_grants.schemas import ClientGrantCreate, ClientGrantUpdate
 from authgate.client_grants.service import grant_to_wire
-from authgate.core.errors import Invalid
 from authgate.http.responses import json_response
 
 router = APIRouter(prefix="/api/v2", tags=["client-grants"])
-_CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
-
-
-def _cursor(grant_id: str) -> str:
-    return base64.urlsafe_b64encode(grant_id.encode()).decode().rstrip("=")
-
-
-def _after(cursor: str | None) -> str | None:
-    """The grant id a ``from`` cursor points after; a malformed cursor is a 400."""
-    if not cursor:
-        return None
-    invalid = Invalid(
-        "Query validation error: 'invalid cursor' on property from.",
-        error_code="invalid_query_string",
-    )
-    if not _CURSOR.match(cursor):
-        raise invalid
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        grant_id = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise invalid from exc
-    if not grant_id.startswith("cgr_"):
-        raise invalid
-    return grant_id
 
 
 @router.get("/client-grants")
@@ -84,14 +56,14 @@ async def list_client_grants(
     grants = await services.client_grants.after(
         session,
         tenant.id,
-        after_id=_after(from_),
+        after_id=cursors.decode(from_, prefix="cgr_"),
         limit=take + 1,
         audience=audience,
         client_id=client_id,
     )
     body: dict[str, object] = {"client_grants": [grant_to_wire(g) for g in grants[:take]]}
     if len(grants) > take:
-        body["next"] = _cursor(grants[take - 1].id)
+        body["next"] = cursors.encode(grants[take - 1].id)
     return json_response(body)
 
 

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from authgate.core.errors import DomainError
 from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.logs.service import Event
 from authgate.protocol.bearer import token_scopes, verify_access_token
-from authgate.protocol.errors import InsufficientScope
+from authgate.protocol.errors import InsufficientScope, OAuthError
 from authgate.protocol.ports import TenantRecord
 from authgate.services import Services
 
@@ -33,14 +36,57 @@ class Caller:
 
 
 async def tenant(request: Request) -> TenantRecord:
-    return await resolve_tenant(request)
+    record = await resolve_tenant(request)
+    request.state.tenant = record
+    return record
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed before the response is sent (DESIGN §4)."""
+    """One transaction per request, committed before the response is sent (DESIGN §4).
+
+    A successful write is logged (``sapi``) in the same transaction; a refused one (``fapi``)
+    is logged on its own, since its transaction is rolled back.
+    """
     write = request.method not in ("GET", "HEAD", "OPTIONS")
-    async with services_of(request).db.unit_of_work(write=write) as session:
-        yield session
+    services = services_of(request)
+    try:
+        async with services.db.unit_of_work(write=write) as session:
+            yield session
+            if write:
+                event, tenant_id, hostname = _api_event(request, "sapi", 200)
+                services.logs.add(session, tenant_id, hostname, event)
+    except (DomainError, OAuthError, RequestValidationError) as exc:
+        if write and getattr(request.state, "caller", None) is not None:
+            status = getattr(exc, "status", 400)
+            event, tenant_id, hostname = _api_event(request, "fapi", status)
+            event.description = getattr(exc, "message", None) or getattr(exc, "description", None)
+            await services.logs.record_now(tenant_id, hostname, event)
+        raise
+
+
+def _api_event(request: Request, code: str, status: int) -> tuple[Event, str, str]:
+    """A Management API log event; never the bodies, which carry secrets."""
+    caller: Caller = request.state.caller
+    tenant_record: TenantRecord = request.state.tenant
+    route = request.scope.get("route")
+    template = getattr(route, "path", request.url.path)
+    event = Event(
+        type=code,
+        description=f"{request.method} {template}",
+        client_id=caller.client_id,
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        details={
+            "request": {
+                "method": request.method,
+                "path": request.url.path,
+                "channel": "api",
+                "auth": {"subject": caller.subject},
+            },
+            "response": {"statusCode": status},
+        },
+    )
+    return event, tenant_record.id, tenant_record.domain
 
 
 def get_services(request: Request) -> Services:
@@ -62,14 +108,20 @@ def require(*scopes: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
             now=services.clock.time(),
         )
         granted = token_scopes(claims)
-        if not any(scope in granted for scope in scopes):
-            raise InsufficientScope(f"Insufficient scope, expected any of: {','.join(scopes)}")
         client_id = claims.get("azp") or claims.get("client_id")
-        return Caller(
+        found = Caller(
             subject=str(claims.get("sub", "")),
             client_id=str(client_id) if client_id else None,
             scopes=granted,
         )
+        request.state.caller = found
+        if not any(scope in granted for scope in scopes):
+            error = InsufficientScope(f"Insufficient scope, expected any of: {','.join(scopes)}")
+            event, tenant_id, hostname = _api_event(request, "fapi", 403)
+            event.description = error.description
+            await services.logs.record_now(tenant_id, hostname, event)
+            raise error
+        return found
 
     return caller
 

@@ -24,7 +24,7 @@ def _scope_value(value: str) -> str:
 
 
 class ScopeDefinition(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     value: Annotated[str, Field(min_length=1, max_length=280), AfterValidator(_scope_value)]
     description: Annotated[str, Field(max_length=500)] = ""
@@ -42,7 +42,7 @@ SigningSecret = Annotated[str, Field(min_length=16, max_length=1024)]
 
 
 class ResourceServerCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     identifier: Annotated[str, Field(min_length=1, max_length=600)]
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -63,7 +63,7 @@ class ResourceServerCreate(BaseModel):
 
 
 class ResourceServerUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     scopes: Scopes | None = None

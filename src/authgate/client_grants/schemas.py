@@ -10,7 +10,7 @@ Scope = Annotated[str, Field(min_length=1, max_length=280)]
 
 
 class ClientGrantCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     client_id: Annotated[str, Field(min_length=1, max_length=64)]
     audience: Annotated[str, Field(min_length=1, max_length=600)]
@@ -18,6 +18,6 @@ class ClientGrantCreate(BaseModel):
 
 
 class ClientGrantUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     scope: Annotated[list[Scope], Field(max_length=1000)] | None = None

@@ -98,7 +98,7 @@ Description = Annotated[str, Field(max_length=140)]
 
 
 class JwtConfiguration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     lifetime_in_seconds: Annotated[int, Field(ge=1, le=2_592_000)] = 36_000
     secret_encoded: bool = False
@@ -108,7 +108,7 @@ class JwtConfiguration(BaseModel):
 class RefreshTokenConfiguration(BaseModel):
     """Auth0's ``refresh_token`` object (limits from reference §3.3)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     rotation_type: Literal["rotating", "non-rotating"] = "non-rotating"
     expiration_type: Literal["expiring", "non-expiring"] = "non-expiring"
@@ -120,7 +120,7 @@ class RefreshTokenConfiguration(BaseModel):
 
 
 class ClientCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Name
     description: Description | None = None
@@ -142,7 +142,7 @@ class ClientCreate(BaseModel):
 class ClientUpdate(BaseModel):
     """A PATCH body; objects (``jwt_configuration``, ``refresh_token``) merge field by field."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Name | None = None
     description: Description | None = None

@@ -23,6 +23,7 @@ from authgate.clients.schemas import (
     RefreshTokenConfiguration,
 )
 from authgate.config.cache import ConfigCache
+from authgate.connections.service import ConnectionService
 from authgate.core import randomness
 from authgate.core.clock import Clock
 from authgate.core.errors import Conflict, Invalid, NotFound
@@ -30,6 +31,8 @@ from authgate.core.fields import describe_validation_error, wire_time
 from authgate.core.secretbox import SecretBox
 from authgate.protocol.client_auth import secret_digest
 from authgate.protocol.ports import ClientRecord
+from authgate.tenants import repository as tenants
+from authgate.tenants.schemas import TenantSettings
 
 
 def client_to_wire(client: Client, tenant_name: str, secret: str | None) -> dict[str, Any]:
@@ -86,10 +89,13 @@ def _check_consistency(client: Client) -> None:
 
 
 class ClientService:
-    def __init__(self, cache: ConfigCache, box: SecretBox, clock: Clock) -> None:
+    def __init__(
+        self, cache: ConfigCache, box: SecretBox, clock: Clock, connections: ConnectionService
+    ) -> None:
         self._cache = cache
         self._box = box
         self._clock = clock
+        self._connections = connections
 
     # -- hot path --------------------------------------------------------------------------
 
@@ -166,8 +172,16 @@ class ClientService:
         _check_consistency(client)
         self._set_secret(client, secret or randomness.client_secret())
         await repository.add(session, client)
+        if await self._enables_connections(session, tenant_id):
+            await self._connections.enable_all_for_client(session, tenant_id, client.client_id)
         await self._cache.changed(session)
         return client
+
+    @staticmethod
+    async def _enables_connections(session: AsyncSession, tenant_id: str) -> bool:
+        tenant = await tenants.by_id(session, tenant_id)
+        settings = TenantSettings.model_validate(tenant.settings if tenant else {})
+        return settings.flags.enable_client_connections
 
     async def get(self, session: AsyncSession, tenant_id: str, client_id: str) -> Client:
         client = await repository.get(session, tenant_id, client_id)

@@ -22,7 +22,7 @@ MAX_OFFSET_SECONDS = 10 * 365 * 86400
 
 
 class ClockOffset(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     offset_seconds: Annotated[float, Field(ge=-MAX_OFFSET_SECONDS, le=MAX_OFFSET_SECONDS)]
 

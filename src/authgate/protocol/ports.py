@@ -17,10 +17,16 @@ class TenantRecord:
     name: str
     issuer: str
     default_audience: str | None = None
+    friendly_name: str | None = None
 
     @property
     def management_audience(self) -> str:
         return f"{self.issuer}api/v2/"
+
+    @property
+    def domain(self) -> str:
+        """The issuer's host (and port), as Auth0 writes ``hostname`` in logs."""
+        return self.issuer.split("://", 1)[1].split("/", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)

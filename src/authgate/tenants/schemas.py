@@ -110,13 +110,15 @@ Hours = Annotated[float, Field(gt=0, le=MAX_SESSION_HOURS)]
 
 
 class TenantFlags(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     remove_alg_from_jwks: bool = False
+    enable_client_connections: bool = True
+    """New applications get every connection of the tenant enabled."""
 
 
 class SessionCookie(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     mode: Literal["persistent", "non-persistent"] = "persistent"
 
@@ -124,7 +126,7 @@ class SessionCookie(BaseModel):
 class TenantSettings(BaseModel):
     """The stored settings of a tenant, with Auth0's defaults."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     friendly_name: Annotated[str, Field(max_length=255)] | None = None
     picture_url: WebUrl | None = None
@@ -150,7 +152,7 @@ class TenantSettings(BaseModel):
 class TenantSettingsPatch(BaseModel):
     """A PATCH body: every field optional; ``null`` clears a nullable field."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     friendly_name: Annotated[str, Field(max_length=255)] | None = None
     picture_url: WebUrl | None = None

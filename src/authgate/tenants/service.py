@@ -49,6 +49,7 @@ def to_record(tenant: Tenant) -> TenantRecord:
         name=tenant.name,
         issuer=tenant.issuer,
         default_audience=settings.default_audience or None,
+        friendly_name=settings.friendly_name,
     )
 
 

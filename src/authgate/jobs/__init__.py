@@ -1,0 +1,1 @@
+"""Management API jobs: verification emails and user imports."""

@@ -1,0 +1,40 @@
+"""Auth0 log event type codes used by Authgate (reference §4), with their descriptions."""
+
+from __future__ import annotations
+
+DESCRIPTIONS: dict[str, str] = {
+    "s": "Success Login",
+    "f": "Failed Login",
+    "fp": "Failed Login (Incorrect Password)",
+    "fu": "Failed Login (Invalid Email/Username)",
+    "ss": "Success Signup",
+    "fs": "Failed Signup",
+    "scp": "Success Change Password",
+    "fcp": "Failed Change Password",
+    "scpr": "Success Change Password Request",
+    "fcpr": "Failed Change Password Request",
+    "sv": "Success Verification Email",
+    "fv": "Failed Verification Email",
+    "svr": "Success Verification Email Request",
+    "fvr": "Failed Verification Email Request",
+    "sce": "Success Change Email",
+    "fce": "Failed Change Email",
+    "scu": "Success Change Username",
+    "sdu": "Successful User Deletion",
+    "sapi": "Success API Operation",
+    "fapi": "Failed API Operation",
+    "seccft": "Client Credentials for Access Token",
+    "feccft": "Failed Exchange of Client Credentials for Access Token",
+    "limit_wc": "Blocked Account",
+    "sui": "Success Users Import",
+    "fui": "Failed Users Import",
+}
+
+FAILURES = frozenset(
+    {"f", "fp", "fu", "fs", "fcp", "fcpr", "fv", "fvr", "fce", "fapi", "feccft", "limit_wc", "fui"}
+)
+
+EXCHANGE_CODES: dict[str, tuple[str, str]] = {
+    "client_credentials": ("seccft", "feccft"),
+}
+"""Success and failure log types of each token grant."""

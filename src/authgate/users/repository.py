@@ -1,0 +1,116 @@
+"""SQL for users and their password history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authgate.connections.models import Connection
+from authgate.users.models import PasswordHistory, User
+
+MAX_HISTORY = 24
+
+
+async def by_user_id(session: AsyncSession, tenant_id: str, user_id: str) -> User | None:
+    stmt = select(User).where(User.tenant_id == tenant_id, User.user_id == user_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def by_pk(session: AsyncSession, pk: str) -> User | None:
+    return await session.get(User, pk)
+
+
+async def by_email(session: AsyncSession, tenant_id: str, email_key: str) -> list[User]:
+    stmt = (
+        select(User)
+        .where(User.tenant_id == tenant_id, User.email_key == email_key)
+        .order_by(User.created_at, User.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def in_connection(
+    session: AsyncSession,
+    connection_id: str,
+    *,
+    email_key: str | None = None,
+    username_key: str | None = None,
+) -> User | None:
+    stmt = select(User).where(User.connection_id == connection_id)
+    if email_key is not None:
+        stmt = stmt.where(User.email_key == email_key)
+    if username_key is not None:
+        stmt = stmt.where(User.username_key == username_key)
+    return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+
+
+async def search(
+    session: AsyncSession,
+    tenant_id: str,
+    *,
+    where: ColumnElement[bool] | None,
+    order_by: list[Any],
+    offset: int,
+    limit: int,
+    count: bool,
+) -> tuple[list[User], int | None]:
+    stmt = select(User).where(User.tenant_id == tenant_id)
+    if where is not None:
+        stmt = stmt.where(where)
+    items = list(
+        (await session.execute(stmt.order_by(*order_by).offset(offset).limit(limit))).scalars()
+    )
+    total = None
+    if count:
+        total = int(
+            await session.scalar(
+                select(func.count()).select_from(stmt.with_only_columns(User.id).subquery())
+            )
+            or 0
+        )
+    return items, total
+
+
+async def connection_names(session: AsyncSession, connection_ids: set[str]) -> dict[str, str]:
+    if not connection_ids:
+        return {}
+    stmt = select(Connection.id, Connection.name).where(Connection.id.in_(connection_ids))
+    return {row.id: row.name for row in (await session.execute(stmt)).all()}
+
+
+async def add(session: AsyncSession, user: User) -> None:
+    session.add(user)
+    await session.flush()
+
+
+async def delete_user(session: AsyncSession, user: User) -> None:
+    await session.delete(user)
+    await session.flush()
+
+
+async def password_history(session: AsyncSession, user_pk: str, size: int) -> list[str]:
+    stmt = (
+        select(PasswordHistory.password_hash)
+        .where(PasswordHistory.user_pk == user_pk)
+        .order_by(PasswordHistory.created_at.desc(), PasswordHistory.id.desc())
+        .limit(size)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def remember_password(session: AsyncSession, entry: PasswordHistory) -> None:
+    session.add(entry)
+    await session.flush()
+    keep = (
+        select(PasswordHistory.id)
+        .where(PasswordHistory.user_pk == entry.user_pk)
+        .order_by(PasswordHistory.created_at.desc(), PasswordHistory.id.desc())
+        .limit(MAX_HISTORY)
+    )
+    await session.execute(
+        delete(PasswordHistory).where(
+            PasswordHistory.user_pk == entry.user_pk, PasswordHistory.id.not_in(keep)
+        )
+    )
