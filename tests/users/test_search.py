@@ -19,16 +19,7 @@ from sqlalchemy.engine import make_url
 
 from authgate.connections.models import Connection
 from authgate.db import Database
-from authgate.tenants.models import Tenant
-from authgate.users.models import User
-from authgate.users.search import (
-    SearchSyntaxError,
-    order_by,
-    parse,
-    search_clause,
-    where,
-)
-from authgate.users.search_ast import (
+from authgate.search.tree import (
     MAX_DEPTH,
     MAX_TERMS,
     And,
@@ -42,6 +33,15 @@ from authgate.users.search_ast import (
     Period,
     Range,
     Wild,
+)
+from authgate.tenants.models import Tenant
+from authgate.users.models import User
+from authgate.users.search import (
+    SearchSyntaxError,
+    order_by,
+    parse,
+    search_clause,
+    where,
 )
 
 

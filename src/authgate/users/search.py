@@ -1,35 +1,36 @@
 """User search: ``GET /api/v2/users?q=...&search_engine=v3&sort=...``.
 
-Auth0, "User Search Query Syntax" and "Sort Search Results" (search engine v3): ``q`` is a
-subset of the Lucene query syntax, read by hand (``search_lexer``, ``search_parser``) into a
-small typed tree (``search_ast``, fields in ``search_fields``) and compiled to a SQLAlchemy
-condition on ``User`` (``search_where``, ``search_sql``). The caller always adds
-``User.tenant_id == ...``::
+Auth0, "User Search Query Syntax" and "Sort Search Results" (search engine v3): ``q`` is read by
+the shared Lucene-subset parser (``authgate.search``) against the ``USERS`` schema
+(``search_fields``: the fields, their kinds, columns and case rules) and compiled to a
+SQLAlchemy condition on ``User``. The caller always adds ``User.tenant_id == ...``::
 
     stmt = select(User).where(User.tenant_id == tenant_id, where(parse(q))).order_by(*order_by(s))
-
-Syntax: ``field:value``, ``field:"quoted phrase"``, bare terms (matched against user_id,
-email, username, name, given_name, family_name, nickname and phone_number), ``AND``/``&&``,
-``OR``/``||``, ``NOT``/``!``, ``-term``, ``+term``, parentheses, ``field:(a OR b)``, wildcards
-``*`` and ``?`` (a wildcard at the start needs 3 literal characters), ranges ``[a TO b]``,
-``{a TO b}``, ``[* TO b]`` on dates and ``logins_count``, ``_exists_:field``, ``field:*``,
-``*:*`` and backslash escapes. Side-by-side terms are ORed (Lucene's default operator).
-
-Values match the whole field. ``email``, ``email.domain``, ``username``, ``name``,
-``given_name``, ``family_name`` and ``nickname`` ignore case; all other fields, metadata
-included, are case-sensitive. See ``search_fields`` for the fields and ``search_parser`` for
-the grammar and operator precedence.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement
+from typing import Any
 
-from authgate.users.search_ast import MatchAll, Query, SearchSyntaxError
-from authgate.users.search_parser import parse
-from authgate.users.search_where import order_by, where
+from sqlalchemy import ColumnElement, SQLColumnExpression, UnaryExpression
+
+from authgate.search import compiler, parser
+from authgate.search.schema import JsonField
+from authgate.search.tree import MatchAll, Query, SearchSyntaxError
+from authgate.users.models import User
+from authgate.users.search_fields import USERS
 
 __all__ = ["Query", "SearchSyntaxError", "order_by", "parse", "search_clause", "where"]
+
+
+def parse(q: str) -> Query:
+    """The query tree of a user search ``q``; raises ``SearchSyntaxError``."""
+    return parser.parse(q, USERS)
+
+
+def where(query: Query) -> ColumnElement[bool]:
+    """The condition on ``User`` (and its connection) that ``query`` describes."""
+    return compiler.where(query, USERS)
 
 
 def search_clause(q: str | None) -> ColumnElement[bool] | None:
@@ -39,3 +40,49 @@ def search_clause(q: str | None) -> ColumnElement[bool] | None:
         return None
     query = parse(q)
     return None if isinstance(query, MatchAll) else where(query)
+
+
+_SORTABLE: dict[str, SQLColumnExpression[Any]] = {
+    "user_id": User.user_id,
+    "email": User.email_key,
+    "username": User.username_key,
+    "name": User.name,
+    "given_name": User.given_name,
+    "family_name": User.family_name,
+    "nickname": User.nickname,
+    "phone_number": User.phone_number,
+    "last_ip": User.last_ip,
+    "email_verified": User.email_verified,
+    "phone_verified": User.phone_verified,
+    "blocked": User.blocked,
+    "logins_count": User.logins_count,
+    "created_at": User.created_at,
+    "updated_at": User.updated_at,
+    "last_login": User.last_login,
+}
+_NOT_NULL = {
+    "user_id",
+    "email_verified",
+    "phone_verified",
+    "blocked",
+    "logins_count",
+    "created_at",
+    "updated_at",
+}
+
+
+def order_by(sort: str | None) -> list[UnaryExpression[Any]]:
+    """``sort=field:1`` (ascending) or ``field:-1`` (descending), then ``id`` the same way so
+    that pages are stable. Users without the value come last either way. Without ``sort``:
+    oldest first (``created_at:1``)."""
+    if sort is None or not sort.strip():
+        return [User.created_at.asc(), User.id.asc()]
+    field, descending = compiler.sort_key(sort)
+    if isinstance(USERS.fields.get(field.partition(".")[0]), JsonField):
+        raise SearchSyntaxError("sorting by app_metadata or user_metadata is not supported")
+    column = _SORTABLE.get(field)
+    if column is None:
+        raise SearchSyntaxError(f"cannot sort by '{field}'; sort by one of {', '.join(_SORTABLE)}")
+    key = column.desc() if descending else column.asc()
+    tie = User.id.desc() if descending else User.id.asc()
+    return [key if field in _NOT_NULL else key.nulls_last(), tie]

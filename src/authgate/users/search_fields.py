@@ -1,256 +1,122 @@
-"""The searchable fields of a user and how a query value is read for each of them.
+"""The searchable fields of a user: the ``USERS`` search schema.
 
 Auth0, "User Search Query Syntax" (search engine v3): the normalized profile fields plus
 ``phone_number``, ``phone_verified``, ``logins_count``, ``created_at``, ``updated_at``,
-``last_login``, ``last_ip``, ``blocked``, ``email.domain`` and metadata paths. Values match the
-whole field (fields are not tokenized); ranges and wildcards are refused on metadata.
+``last_login``, ``last_ip``, ``blocked``, ``email.domain`` and metadata paths. ``email``,
+``email.domain``, ``username``, ``name``, ``given_name``, ``family_name`` and ``nickname``
+ignore case; all other fields, metadata included, are case-sensitive. A term without a field
+name is matched against ``user_id``, ``email``, ``username``, ``phone_number``, ``name``,
+``given_name``, ``family_name`` and ``nickname`` (never metadata, as in Auth0).
+
+``identities.connection`` is a correlated EXISTS on the user's own connection row; everything
+else reads the user row.
 """
 
 from __future__ import annotations
 
-import enum
-import re
-from datetime import UTC, datetime, timedelta, timezone
+import unicodedata
+from typing import Any
 
-from authgate.users.search_ast import (
-    Bound,
-    Equals,
-    Exists,
-    Like,
-    Pattern,
-    Period,
-    Query,
-    Range,
-    SearchSyntaxError,
-    Wild,
-)
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, func
+
+from authgate.connections.models import Connection
+from authgate.search import sql
+from authgate.search.schema import JsonField, Kind, ScalarField, Schema, Text, TextField
+from authgate.search.tree import Pattern, Wild
+from authgate.users.models import User
 
 
-class Kind(enum.Enum):
-    TEXT = "text"  # exact match is case-sensitive
-    FOLDED = "folded text"  # exact match is case-insensitive
-    BOOLEAN = "boolean"
-    INTEGER = "integer"
-    DATE = "date"
-    METADATA = "metadata"
+def _fold_email(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()  # as email_key is stored
 
 
-FIELDS: dict[str, Kind] = {
-    "user_id": Kind.TEXT,
-    "email": Kind.FOLDED,
-    "email.domain": Kind.FOLDED,
-    "email_verified": Kind.BOOLEAN,
-    "username": Kind.FOLDED,
-    "phone_number": Kind.TEXT,
-    "phone_verified": Kind.BOOLEAN,
-    "name": Kind.FOLDED,
-    "given_name": Kind.FOLDED,
-    "family_name": Kind.FOLDED,
-    "nickname": Kind.FOLDED,
-    "picture": Kind.TEXT,
-    "blocked": Kind.BOOLEAN,
-    "logins_count": Kind.INTEGER,
-    "last_login": Kind.DATE,
-    "last_ip": Kind.TEXT,
-    "created_at": Kind.DATE,
-    "updated_at": Kind.DATE,
-    "identities.connection": Kind.TEXT,
-    "identities.provider": Kind.TEXT,
-    "identities.user_id": Kind.TEXT,
-}
+class _Provider(Text):
+    """``identities.provider``: ``user_id`` up to its first ``|`` (``auth0`` for database
+    users). An exact value is a prefix test on the indexed ``user_id``."""
 
-DEFAULT_FIELDS = (
-    "user_id",
-    "email",
-    "username",
-    "name",
-    "given_name",
-    "family_name",
-    "nickname",
-    "phone_number",
-)
-"""What a term without a field name is matched against (never metadata, as in Auth0)."""
-
-METADATA_ROOTS = ("app_metadata", "user_metadata")
-MAX_METADATA_KEYS = 10
-_KEY = re.compile(r"[\w-]+")  # letters, digits, "_" and "-"
-_INTEGER = re.compile(r"[+-]?\d{1,10}")
-_INT32 = 2**31
-_DATE = re.compile(
-    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
-    r"(?:[T ](?P<hour>\d{2})(?::(?P<minute>\d{2})"
-    r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?)?)?"
-    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?)?)?)?"
-)
-MIN_SUFFIX_LITERALS = 3
-"""Auth0: a wildcard that does not follow a literal prefix needs 3 literal characters."""
-
-
-def kind_of(field: str) -> Kind:
-    """The kind of a searchable field; metadata paths are checked key by key."""
-    kind = FIELDS.get(field)
-    if kind is not None:
-        return kind
-    root, _, path = field.partition(".")
-    if root in METADATA_ROOTS:
-        _metadata_keys(root, path)
-        return Kind.METADATA
-    raise SearchSyntaxError(
-        f"'{field}' is not a searchable field; use one of {', '.join(FIELDS)}, "
-        "app_metadata.<key> or user_metadata.<key>"
-    )
-
-
-def metadata_path(field: str) -> tuple[str, tuple[str, ...]]:
-    """``app_metadata.a.b`` as ``("app_metadata", ("a", "b"))``."""
-    root, _, path = field.partition(".")
-    return root, _metadata_keys(root, path)
-
-
-def _metadata_keys(root: str, path: str) -> tuple[str, ...]:
-    if not path:
-        raise SearchSyntaxError(f"name a key of {root}, for example {root}.plan:gold")
-    keys = tuple(path.split("."))
-    if len(keys) > MAX_METADATA_KEYS:
-        raise SearchSyntaxError(f"metadata paths are limited to {MAX_METADATA_KEYS} keys")
-    for key in keys:
-        if not _KEY.fullmatch(key):
-            raise SearchSyntaxError(
-                f"'{root}.{path}': metadata keys may hold only letters, digits, '_' and '-'"
+    def __init__(self) -> None:
+        super().__init__(
+            sql.PerDialect(
+                sqlite=func.substr(User.user_id, 1, func.instr(User.user_id, "|") - 1),
+                postgresql=func.split_part(User.user_id, "|", 1),
             )
-    return keys
-
-
-def term(field: str, pattern: Pattern) -> Query:
-    """``field:value`` where ``pattern`` holds the value's literal chunks and wildcards."""
-    kind = kind_of(field)
-    if all(part is Wild.ANY for part in pattern):
-        return Exists(field)  # "field:*" matches any value, as in Lucene
-    if any(isinstance(part, Wild) for part in pattern):
-        return _wildcard(field, kind, pattern)
-    return Equals(field, _value(field, kind, "".join(str(part) for part in pattern)))
-
-
-def _wildcard(field: str, kind: Kind, pattern: Pattern) -> Like:
-    if kind is Kind.METADATA:
-        raise SearchSyntaxError("wildcards are not supported on metadata fields")
-    if kind not in (Kind.TEXT, Kind.FOLDED):
-        raise SearchSyntaxError(f"wildcards are not supported on {field} ({kind.value} field)")
-    literals = sum(len(part) for part in pattern if isinstance(part, str))
-    if isinstance(pattern[0], Wild) and literals < MIN_SUFFIX_LITERALS:
-        raise SearchSyntaxError(
-            f"a wildcard at the start of a value needs at least {MIN_SUFFIX_LITERALS} literal "
-            "characters after it (name:*usa is allowed, name:*sa is not)"
         )
-    merged: list[str | Wild] = []
-    for part in pattern:
-        if not (part is Wild.ANY and merged and merged[-1] is Wild.ANY):
-            merged.append(part)
-    return Like(field, tuple(merged))
+
+    def equals(self, text: str) -> ColumnElement[bool]:
+        return sql.like(User.user_id, (f"{text}|", Wild.ANY), case_sensitive=True)
 
 
-def _value(field: str, kind: Kind, text: str) -> str | int | bool | Period:
-    if kind is Kind.BOOLEAN:
-        if text not in ("true", "false"):
-            raise SearchSyntaxError(f"{field} takes true or false, not '{text}'")
-        return text == "true"
-    if kind is Kind.INTEGER:
-        return _integer(field, text)
-    if kind is Kind.DATE:
-        return period(field, text)
-    return text
+class _Connection(Text):
+    """``identities.connection``: the name of the user's connection (correlated EXISTS)."""
+
+    def __init__(self) -> None:
+        super().__init__(Connection.name)
+
+    def equals(self, text: str) -> ColumnElement[bool]:
+        return exists().where(Connection.id == User.connection_id, Connection.name == text)
+
+    def like(self, pattern: Pattern) -> ColumnElement[bool]:
+        matches = sql.like(Connection.name, pattern, case_sensitive=True)
+        return exists().where(Connection.id == User.connection_id, matches)
 
 
-def _integer(field: str, text: str) -> int:
-    if not _INTEGER.fullmatch(text) or not -_INT32 <= int(text) < _INT32:
-        raise SearchSyntaxError(f"{field} takes a whole number (32-bit), not '{text}'")
-    return int(text)
+class _EmailDomain(Text):
+    """``email.domain``: what follows the ``@`` of the email, case-insensitive."""
+
+    def __init__(self) -> None:
+        super().__init__(User.email_key, fold=_fold_email, nullable=User.email_key)
+
+    def equals(self, text: str) -> ColumnElement[bool]:
+        return self.like((text,))
+
+    def like(self, pattern: Pattern) -> ColumnElement[bool]:
+        return super().like((Wild.ANY, "@", *pattern))
 
 
-def bounds(
-    field: str,
-    lower: str | None,
-    upper: str | None,
-    *,
-    lower_inclusive: bool,
-    upper_inclusive: bool,
-) -> Query:
-    """``field:[lower TO upper]`` (``{``/``}`` exclusive; ``None`` for ``*``).
-
-    A partial date is its whole period: ``[* TO 2017-12]`` includes all of December and
-    ``{2017-12 TO *]`` starts in January 2018.
-    """
-    kind = kind_of(field)
-    if kind is Kind.METADATA:
-        raise SearchSyntaxError("range queries are not supported on metadata fields")
-    if kind not in (Kind.INTEGER, Kind.DATE):
-        ranged = ", ".join(name for name, k in FIELDS.items() if k in (Kind.INTEGER, Kind.DATE))
-        raise SearchSyntaxError(f"range queries are supported on {ranged} only, not on {field}")
-    if lower is None and upper is None:
-        return Exists(field)
-    if kind is Kind.INTEGER:
-        low = None if lower is None else Bound(_integer(field, lower), lower_inclusive)
-        high = None if upper is None else Bound(_integer(field, upper), upper_inclusive)
-        return Range(field, low, high)
-    low = high = None
-    if lower is not None:
-        start = period(field, lower)
-        low = Bound(start.start if lower_inclusive else start.end, True)
-    if upper is not None:
-        end = period(field, upper)
-        high = Bound(end.end if upper_inclusive else end.start, False)
-    return Range(field, low, high)
+def _text(column: SQLColumnExpression[Any], *, bare: bool = False) -> TextField:
+    return TextField(Text(column, nullable=column), bare=bare)
 
 
-def exists(field: str) -> Exists:
-    kind_of(field)
-    return Exists(field)
+def _folded(column: SQLColumnExpression[Any]) -> TextField:
+    """A case-insensitive profile field: compared lower-cased."""
+    return TextField(Text(func.lower(column), fold=str.lower, nullable=column), bare=True)
 
 
-def period(field: str, text: str) -> Period:
-    """An ISO 8601 date or date-time, possibly partial (``2018``, ``2018-01``,
-    ``2018-01-15T10:30``); without a zone it is UTC."""
-    match = _DATE.fullmatch(text)
-    if match is None:
-        raise SearchSyntaxError(
-            f"{field} takes an ISO 8601 date such as 2018-01-15 or 2018-01-15T10:30:00Z, "
-            f"not '{text}'"
-        )
-    parts = match.groupdict()
-    try:
-        start = datetime(
-            int(parts["year"]),
-            int(parts["month"] or 1),
-            int(parts["day"] or 1),
-            int(parts["hour"] or 0),
-            int(parts["minute"] or 0),
-            int(parts["second"] or 0),
-            int((parts["fraction"] or "0")[:6].ljust(6, "0")),
-            tzinfo=_zone(parts["zone"]),
-        )
-        return Period(start.astimezone(UTC), _period_end(start, parts).astimezone(UTC))
-    except (ValueError, OverflowError) as exc:
-        raise SearchSyntaxError(f"{field}: '{text}' is not a valid date ({exc})") from exc
-
-
-def _zone(text: str | None) -> timezone:
-    if text is None or text == "Z":
-        return UTC
-    digits = text[1:].replace(":", "")
-    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    if offset >= timedelta(hours=24):
-        raise ValueError("UTC offset out of range")
-    return timezone(-offset if text[0] == "-" else offset)
-
-
-def _period_end(start: datetime, parts: dict[str, str | None]) -> datetime:
-    if parts["month"] is None:
-        return start.replace(year=start.year + 1)
-    if parts["day"] is None:
-        return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-    if parts["fraction"] is not None:
-        return start + timedelta(microseconds=10 ** max(0, 6 - len(parts["fraction"])))
-    for unit in ("second", "minute", "hour"):
-        if parts[unit] is not None:
-            return start + timedelta(**{f"{unit}s": 1})
-    return start + timedelta(days=1)
+USERS = Schema(
+    {
+        "user_id": TextField(Text(User.user_id), bare=True),
+        "email": TextField(
+            Text(User.email_key, fold=_fold_email, nullable=User.email_key), bare=True
+        ),
+        "email.domain": TextField(_EmailDomain()),
+        "email_verified": ScalarField(Kind.BOOLEAN, User.email_verified),
+        "username": TextField(
+            Text(User.username_key, fold=str.lower, nullable=User.username_key), bare=True
+        ),
+        "phone_number": _text(User.phone_number, bare=True),
+        "phone_verified": ScalarField(Kind.BOOLEAN, User.phone_verified),
+        "name": _folded(User.name),
+        "given_name": _folded(User.given_name),
+        "family_name": _folded(User.family_name),
+        "nickname": _folded(User.nickname),
+        "picture": _text(User.picture),
+        "blocked": ScalarField(Kind.BOOLEAN, User.blocked),
+        "logins_count": ScalarField(Kind.INTEGER, User.logins_count),
+        "last_login": ScalarField(Kind.DATE, User.last_login, nullable=True),
+        "last_ip": _text(User.last_ip),
+        "created_at": ScalarField(Kind.DATE, User.created_at),
+        "updated_at": ScalarField(Kind.DATE, User.updated_at),
+        "identities.connection": TextField(_Connection()),
+        "identities.provider": TextField(_Provider()),
+        "identities.user_id": TextField(
+            Text(
+                sql.PerDialect(
+                    sqlite=func.substr(User.user_id, func.instr(User.user_id, "|") + 1),
+                    postgresql=func.substr(User.user_id, func.strpos(User.user_id, "|") + 1),
+                )
+            )
+        ),
+        "app_metadata": JsonField(User.app_metadata),
+        "user_metadata": JsonField(User.user_metadata),
+    }
+)

@@ -1,8 +1,8 @@
-"""The typed query tree of the user search, and its one error.
+"""The typed query tree of a search, and its one error.
 
-``search_parser`` builds it from the ``q`` string, ``search_sql`` turns it into SQL. Values are
-already typed when a node is built (booleans, integers, date periods), so a tree that exists is
-one the compiler can render without raising.
+``parser`` builds it from the ``q`` string, ``compiler`` turns it into SQL. Values are already
+typed when a node is built (booleans, integers, date periods), so a tree that exists is one the
+compiler can render without raising.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ class Bound:
 class Equals:
     """``field:value`` or ``field:"phrase"``: the whole value matches (fields are not tokenized).
 
-    ``value`` is ``bool`` for boolean fields, ``int`` for ``logins_count``, a ``Period`` for
-    dates and the text as written otherwise (case folding is the compiler's business).
+    ``value`` is ``bool`` for boolean fields, ``int`` for integer fields, a ``Period`` for dates
+    and the text as written otherwise (case folding is the compiler's business).
     """
 
     field: str

@@ -1,13 +1,14 @@
-"""SQL building blocks of the user search that SQLite and PostgreSQL spell differently.
+"""SQL building blocks of search that SQLite and PostgreSQL spell differently.
 
 ``PerDialect`` holds both spellings and the statement compiler picks one, so a condition can be
 built before the engine is known:
 
 - case-sensitive wildcards: ``GLOB`` on SQLite (its ``LIKE`` ignores ASCII case), ``LIKE`` on
   PostgreSQL (case-insensitive fields are lower-cased and use ``LIKE`` on both);
-- metadata values: on PostgreSQL a ``jsonb @? jsonpath`` test in lax mode, so arrays met along
-  the path or at its end are searched through, as Auth0 does (a GIN index on the column can
-  serve it); on SQLite a chain of ``json_each``, one key at a time, with the same meaning.
+- JSON (metadata) values: on PostgreSQL a ``jsonb @? jsonpath`` test in lax mode, so arrays
+  met along the path or at its end are searched through, as Auth0 does (a GIN index on the
+  column can serve it); on SQLite a chain of ``json_each``, one key at a time, with the same
+  meaning.
 
 Every value is a bound parameter. LIKE patterns escape ``\\``, ``%`` and ``_``; GLOB patterns
 escape ``*``, ``?`` and ``[``. The jsonpath text is built from ``json.dumps`` of keys and values
@@ -43,7 +44,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from authgate.users.search_ast import Pattern, Wild
+from authgate.search.tree import Pattern, Wild
 
 _T = TypeVar("_T")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")

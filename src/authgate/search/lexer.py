@@ -1,4 +1,4 @@
-"""Tokens of the user search ``q`` string (Lucene query syntax subset).
+"""Tokens of a search ``q`` string (Lucene query syntax subset).
 
 Terms run up to a space or one of ``( ) [ ] { } : " !``; a backslash escapes any character;
 ``*`` and ``?`` left unescaped are wildcards. ``AND``, ``OR``, ``NOT`` (capitalized), ``&&``,
@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from authgate.users.search_ast import Pattern, SearchSyntaxError, Wild
+from authgate.search.tree import Pattern, SearchSyntaxError, Wild
 
 _SPACE = " \t\r\n\u3000"
 _PUNCTUATION = "()[]{}:"

@@ -1,4 +1,4 @@
-"""Recursive-descent parser of the user search ``q`` string (Lucene query syntax subset).
+"""Recursive-descent parser of a search ``q`` string (Lucene query syntax subset).
 
 Grammar, loosest binding first::
 
@@ -24,8 +24,10 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from authgate.users import search_fields
-from authgate.users.search_ast import (
+from authgate.search import values
+from authgate.search.lexer import Lexer, T, Token
+from authgate.search.schema import Schema
+from authgate.search.tree import (
     MAX_DEPTH,
     MAX_QUERY_LENGTH,
     MAX_TERMS,
@@ -37,7 +39,6 @@ from authgate.users.search_ast import (
     SearchSyntaxError,
     Wild,
 )
-from authgate.users.search_lexer import Lexer, T, Token
 
 
 class _Mod(enum.Enum):
@@ -47,7 +48,8 @@ class _Mod(enum.Enum):
 
 
 class Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, schema: Schema) -> None:
+        self.schema = schema
         self.lexer = Lexer(text)
         self.tok = self.lexer.next()
         self.depth = 0
@@ -120,7 +122,8 @@ class Parser:
             return self.group(field)
         if token.kind in (T.LBRACKET, T.LBRACE):
             if field is None:
-                raise self.error("a range needs a field, as in logins_count:[1 TO 5]")
+                example = self.schema.ranged[0] if self.schema.ranged else "field"
+                raise self.error(f"a range needs a field, as in {example}:[lower TO upper]")
             return self.range(field)
         if token.kind not in (T.TERM, T.PHRASE):
             raise self.error(f"expected a term, found {token.kind.value}")
@@ -149,10 +152,10 @@ class Parser:
         if field == "_exists_":
             target = self.advance()
             if target.literal is None:
-                raise self.error("_exists_ takes a field name, as in _exists_:last_login", target)
+                raise self.error("_exists_ takes a field name, as in _exists_:<field>", target)
             self.count_term()
-            return search_fields.exists(target.literal)
-        search_fields.kind_of(field)
+            return values.exists(self.schema, target.literal)
+        self.schema.kind_of(field)
         if self.tok.kind is T.LPAREN:
             return self.group(field)
         if self.tok.kind in (T.LBRACKET, T.LBRACE):
@@ -164,10 +167,13 @@ class Parser:
     def value(self, field: str | None, token: Token) -> Query:
         self.count_term()
         if field is not None:
-            return search_fields.term(field, token.parts)
+            return values.term(self.schema, field, token.parts)
         if token.kind is T.TERM and all(part is Wild.ANY for part in token.parts):
             return MatchAll()
-        return _or([search_fields.term(name, token.parts) for name in search_fields.DEFAULT_FIELDS])
+        names = self.schema.default_fields
+        if not names:
+            raise self.error("name the field to search, as in field:value", token)
+        return _or([values.term(self.schema, name, token.parts) for name in names])
 
     def range(self, field: str) -> Query:
         opening = self.tok
@@ -178,7 +184,8 @@ class Parser:
         closing = self.lexer.closing()
         self.tok = self.lexer.next()
         self.count_term()
-        return search_fields.bounds(
+        return values.bounds(
+            self.schema,
             field,
             _bound(lower),
             _bound(upper),
@@ -221,10 +228,11 @@ def _or(items: list[Query]) -> Query:
     return flat[0] if len(flat) == 1 else Or(tuple(flat))
 
 
-def parse(text: str) -> Query:
-    """The query tree of ``text``; raises ``SearchSyntaxError`` with a client-safe message."""
+def parse(text: str, schema: Schema) -> Query:
+    """The query tree of ``text`` over the fields of ``schema``; raises ``SearchSyntaxError``
+    with a client-safe message."""
     if len(text) > MAX_QUERY_LENGTH:
         raise SearchSyntaxError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
     if "\x00" in text:
         raise SearchSyntaxError("the query contains a NUL character")
-    return Parser(text).query()
+    return Parser(text, schema).query()
