@@ -24,6 +24,7 @@ from authgate.api import (
     tenants,
     tickets,
     user_blocks,
+    user_imports,
     users,
 )
 from authgate.api.errors import management_error
@@ -220,6 +221,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         users.router,
         tickets.router,
         user_blocks.router,
+        user_imports.router,
     )
     for router in routers:
         app.include_router(router)

@@ -27,6 +27,7 @@ from authgate.settings import Settings
 from authgate.tenants.service import TenantService
 from authgate.tickets.service import TicketService
 from authgate.users.flows import AccountFlows
+from authgate.users.imports import UserImporter
 from authgate.users.service import UserService
 
 
@@ -68,6 +69,7 @@ class Services:
     flows: AccountFlows
     jobs: JobService
     blocks: BlockService
+    user_imports: UserImporter
 
     async def token_context(self, tenant: TenantRecord) -> TokenContext:
         return TokenContext(
@@ -113,6 +115,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     hasher = PasswordHasher()
     tickets = TicketService(clock)
     users = UserService(clock, hasher, connections, tickets, None)
+    jobs = JobService(clock, users)
     return Services(
         settings=settings,
         db=db,
@@ -131,8 +134,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         tickets=tickets,
         users=users,
         flows=AccountFlows(users, connections, clients, logs),
-        jobs=JobService(clock, users),
+        jobs=jobs,
         blocks=BlockService(clock),
+        user_imports=UserImporter(clock, users, connections, jobs, logs),
     )
 
 

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from authgate.cli.certs import make_local_certificates
+from authgate.cli.users import users_app
 from authgate.settings import Settings, UnsafeConfiguration
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ certs_app = typer.Typer(help="Local TLS certificates for development.", no_args_
 app.add_typer(keys_app, name="keys")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(certs_app, name="certs")
+app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
 
