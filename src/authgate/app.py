@@ -20,6 +20,7 @@ from authgate.api import (
     clients,
     connections,
     keys,
+    logs,
     resource_servers,
     tenants,
     tickets,
@@ -222,6 +223,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         tickets.router,
         user_blocks.router,
         user_imports.router,
+        logs.router,
     )
     for router in routers:
         app.include_router(router)

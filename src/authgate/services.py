@@ -14,11 +14,13 @@ from authgate.clients.service import ClientService
 from authgate.config.cache import ConfigCache
 from authgate.connections.service import ConnectionService
 from authgate.core.clock import Clock, SystemClock
+from authgate.core.request_info import RequestInfo
 from authgate.core.secretbox import SecretBox, load_or_create_master_key
 from authgate.core.shared_state import CLOCK_OFFSET_MS, SharedState
 from authgate.db import Database
 from authgate.jobs.service import JobService
 from authgate.keys.service import KeyService
+from authgate.logs.queries import LogQueries
 from authgate.logs.service import LogService
 from authgate.passwords import PasswordHasher
 from authgate.protocol.grants.base import TokenContext
@@ -26,6 +28,7 @@ from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, 
 from authgate.settings import Settings
 from authgate.tenants.service import TenantService
 from authgate.tickets.service import TicketService
+from authgate.users.authentication import LoginSystem
 from authgate.users.flows import AccountFlows
 from authgate.users.imports import UserImporter
 from authgate.users.service import UserService
@@ -63,6 +66,7 @@ class Services:
     client_grants: ClientGrantService
     connections: ConnectionService
     logs: LogService
+    log_queries: LogQueries
     hasher: PasswordHasher
     tickets: TicketService
     users: UserService
@@ -70,13 +74,17 @@ class Services:
     jobs: JobService
     blocks: BlockService
     user_imports: UserImporter
+    logins: LoginSystem
 
-    async def token_context(self, tenant: TenantRecord) -> TokenContext:
+    async def token_context(
+        self, tenant: TenantRecord, info: RequestInfo | None = None
+    ) -> TokenContext:
         return TokenContext(
             tenant=tenant,
             directory=CachedDirectory(self, tenant.id),
             signer=await self.keys.signer(tenant),
             clock=self.clock,
+            passwords=self.logins.for_request(tenant, info or RequestInfo()),
         )
 
     async def start(self) -> None:
@@ -130,6 +138,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         client_grants=ClientGrantService(cache, clock),
         connections=connections,
         logs=logs,
+        log_queries=LogQueries(users),
         hasher=hasher,
         tickets=tickets,
         users=users,
@@ -137,6 +146,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         jobs=jobs,
         blocks=BlockService(clock),
         user_imports=UserImporter(clock, users, connections, jobs, logs),
+        logins=LoginSystem(db, connections, hasher, logs, clock),
     )
 
 

@@ -19,10 +19,15 @@ async def test_metadata_documents(client: httpx.AsyncClient, path: str) -> None:
     assert body["issuer"] == ISSUER
     assert body["token_endpoint"] == f"{ISSUER}oauth/token"
     assert body["jwks_uri"] == f"{ISSUER}.well-known/jwks.json"
-    assert body["grant_types_supported"] == ["client_credentials"]
+    assert body["grant_types_supported"] == [
+        "client_credentials",
+        "http://auth0.com/oauth/grant-type/password-realm",
+        "password",
+    ]
     assert body["token_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "client_secret_post",
+        "none",
     ]
     assert "authorization_endpoint" not in body, "only what is implemented is advertised"
 

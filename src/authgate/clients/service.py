@@ -114,6 +114,7 @@ class ClientService:
                 grant_types=frozenset(client.grant_types),
                 secret_digest=None if is_public or secret is None else secret_digest(secret),
                 is_first_party=client.is_first_party,
+                id_token_lifetime=client.jwt_configuration.get("lifetime_in_seconds"),
             )
 
         return await self._cache.get(("client", tenant_id, client_id), load)

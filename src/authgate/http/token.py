@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from authgate.core.request_info import RequestInfo
 from authgate.http.forwarding import client_ip
 from authgate.http.params import body_params
 from authgate.http.responses import NO_STORE, json_response
@@ -42,21 +43,26 @@ async def token(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     params = await body_params(request)
     services = services_of(request)
-    context = await services.token_context(tenant)
+    info = RequestInfo(
+        ip=client_ip(request, services.settings.trusted_proxies),
+        user_agent=request.headers.get("user-agent"),
+        hostname=tenant.domain,
+    )
+    context = await services.token_context(tenant, info)
     codes = EXCHANGE_CODES.get(params.get("grant_type", ""))
     try:
         grant_type, response = await token_endpoint(
             params, request.headers.get("authorization"), context
         )
     except OAuthError as exc:
-        if codes is not None:
+        if codes is not None and not exc.logged:
             event = _event(request, tenant, params, codes[1])
             event.description = exc.description
             event.details = {"error": {"error": exc.error, "message": exc.description}}
             await services.logs.record_now(tenant.id, tenant.domain, event)
         raise
     request.app.state.metrics.tokens_issued.labels(grant_type).inc()
-    if codes is not None:
+    if codes is not None and codes[0] is not None:
         event = _event(request, tenant, params, codes[0])
         event.scope = response.scope
         services.logs.record(tenant.id, tenant.domain, event)

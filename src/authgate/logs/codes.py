@@ -23,6 +23,8 @@ DESCRIPTIONS: dict[str, str] = {
     "sdu": "Successful User Deletion",
     "sapi": "Success API Operation",
     "fapi": "Failed API Operation",
+    "sepft": "Success Exchange: Password for Access Token",
+    "fepft": "Failed Exchange: Password for Access Token",
     "seccft": "Client Credentials for Access Token",
     "feccft": "Failed Exchange of Client Credentials for Access Token",
     "limit_wc": "Blocked Account",
@@ -34,7 +36,9 @@ FAILURES = frozenset(
     {"f", "fp", "fu", "fs", "fcp", "fcpr", "fv", "fvr", "fce", "fapi", "feccft", "limit_wc", "fui"}
 )
 
-EXCHANGE_CODES: dict[str, tuple[str, str]] = {
+EXCHANGE_CODES: dict[str, tuple[str | None, str]] = {
     "client_credentials": ("seccft", "feccft"),
+    "password": (None, "fepft"),
+    "http://auth0.com/oauth/grant-type/password-realm": (None, "fepft"),
 }
-"""Success and failure log types of each token grant."""
+"""Success and failure log types of each token grant (None: the grant logs success itself)."""

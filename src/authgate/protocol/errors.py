@@ -25,6 +25,8 @@ class OAuthError(Exception):
         self.description = description
         self.detail = detail
         self.headers = headers or {}
+        self.logged = False
+        """True when the tenant log already holds this failure."""
 
     def body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}

@@ -18,6 +18,7 @@ class TenantRecord:
     issuer: str
     default_audience: str | None = None
     friendly_name: str | None = None
+    default_directory: str | None = None
 
     @property
     def management_audience(self) -> str:
@@ -39,6 +40,7 @@ class ClientRecord:
     secret_digest: bytes | None
     """SHA-256 of the client secret: compared in constant time, never the secret itself."""
     is_first_party: bool = True
+    id_token_lifetime: int | None = None
 
     @property
     def is_public(self) -> bool:
@@ -61,6 +63,26 @@ class ClientGrantRecord:
     client_id: str
     audience: str
     scopes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceOwner:
+    """An authenticated end user and the profile claims an ID token may carry."""
+
+    user_id: str
+    claims: Mapping[str, Any]
+
+
+class PasswordVerifier(Protocol):
+    """Checks a user's password in a database connection (``realm``; None: the default).
+
+    Raises ``InvalidGrant`` for wrong credentials and ``AccessDenied`` for a blocked user, with
+    the same answer and comparable time for an unknown user as for a wrong password.
+    """
+
+    async def authenticate(
+        self, *, realm: str | None, username: str, password: str, client: ClientRecord
+    ) -> ResourceOwner: ...
 
 
 class Directory(Protocol):

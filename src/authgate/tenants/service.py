@@ -50,6 +50,7 @@ def to_record(tenant: Tenant) -> TenantRecord:
         issuer=tenant.issuer,
         default_audience=settings.default_audience or None,
         friendly_name=settings.friendly_name,
+        default_directory=settings.default_directory or None,
     )
 
 

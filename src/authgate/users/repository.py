@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.connections.models import Connection
@@ -78,6 +79,20 @@ async def connection_names(session: AsyncSession, connection_ids: set[str]) -> d
         return {}
     stmt = select(Connection.id, Connection.name).where(Connection.id.in_(connection_ids))
     return {row.id: row.name for row in (await session.execute(stmt)).all()}
+
+
+async def record_login(
+    session: AsyncSession, pk: str, *, at: datetime, ip: str | None, password_hash: str | None
+) -> None:
+    """One small write per login: the counters, and an upgraded hash when there is one."""
+    values: dict[str, Any] = {
+        "logins_count": User.logins_count + 1,
+        "last_login": at,
+        "last_ip": ip,
+    }
+    if password_hash is not None:
+        values["password_hash"] = password_hash
+    await session.execute(update(User).where(User.id == pk).values(**values))
 
 
 async def add(session: AsyncSession, user: User) -> None:

@@ -21,8 +21,6 @@ def provider_metadata(tenant: TenantRecord) -> dict[str, Any]:
         "token_endpoint": f"{issuer}oauth/token",
         "jwks_uri": f"{issuer}.well-known/jwks.json",
         "grant_types_supported": sorted(GRANTS),
-        "token_endpoint_auth_methods_supported": [
-            method for method in SUPPORTED_METHODS if method != "none"
-        ],
+        "token_endpoint_auth_methods_supported": list(SUPPORTED_METHODS),
         "response_types_supported": [],
     }

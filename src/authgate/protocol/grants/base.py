@@ -6,7 +6,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from authgate.protocol.ports import ClientRecord, Clock, Directory, Signer, TenantRecord
+from authgate.protocol.ports import (
+    ClientRecord,
+    Clock,
+    Directory,
+    PasswordVerifier,
+    Signer,
+    TenantRecord,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +24,8 @@ class TokenContext:
     directory: Directory
     signer: Signer
     clock: Clock
+    passwords: PasswordVerifier | None = None
+    """Present when the request may authenticate a user with a password."""
 
 
 @dataclass(frozen=True, slots=True)

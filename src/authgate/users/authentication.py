@@ -1,0 +1,142 @@
+"""Password logins in database connections: ``protocol.ports.PasswordVerifier``.
+
+The lookup runs in a short read transaction, the argon2id verification outside any
+transaction (so a slow hash never holds a database lock), then one small write records the
+login — and upgrades an imported or outdated hash to argon2id with the current parameters.
+Unknown users get a dummy verification, the same error and a comparable time as a wrong
+password. A blocked user is told so only after the right password (no account probing).
+Every outcome is logged: ``fu`` (unknown user), ``fp`` (wrong password), ``f`` (blocked),
+``sepft`` (password exchanged for tokens).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from authgate.connections.service import ConnectionRecord, ConnectionService
+from authgate.connections.strategies.database import DatabaseOptions
+from authgate.core.clock import Clock
+from authgate.core.fields import wire_time
+from authgate.core.request_info import RequestInfo
+from authgate.db import Database
+from authgate.logs.service import Event, LogService
+from authgate.passwords import PasswordHasher
+from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
+from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
+from authgate.users import repository
+from authgate.users.models import User
+from authgate.users.service import email_key
+from authgate.users.wire import default_picture
+
+WRONG_CREDENTIALS = "Wrong email or password."
+
+
+@dataclass(frozen=True)
+class LoginSystem:
+    """What a login needs from the rest of Authgate; ``for_request`` binds it to a request."""
+
+    db: Database
+    connections: ConnectionService
+    hasher: PasswordHasher
+    logs: LogService
+    clock: Clock
+
+    def for_request(self, tenant: TenantRecord, info: RequestInfo) -> DatabaseLogin:
+        return DatabaseLogin(self, tenant, info)
+
+
+class DatabaseLogin:
+    def __init__(self, system: LoginSystem, tenant: TenantRecord, info: RequestInfo) -> None:
+        self._system = system
+        self._tenant = tenant
+        self._info = info
+
+    async def authenticate(
+        self, *, realm: str | None, username: str, password: str, client: ClientRecord
+    ) -> ResourceOwner:
+        system, tenant = self._system, self._tenant
+        connection = await self._connection(realm, client)
+        async with system.db.unit_of_work(write=False) as session:
+            user = await self._find(session, connection, username)
+        result = await system.hasher.verify(user.password_hash if user else None, password)
+        event = Event(
+            type="sepft",
+            client_id=client.client_id,
+            client_name=client.name,
+            connection=connection.name,
+            connection_id=connection.id,
+            user_name=username,
+            ip=self._info.ip,
+            user_agent=self._info.user_agent,
+            strategy="auth0",
+            strategy_type="database",
+        )
+        if user is None or not result.ok:
+            event.type = "fu" if user is None else "fp"
+            event.user_id = user.user_id if user else None
+            event.description = WRONG_CREDENTIALS
+            await system.logs.record_now(tenant.id, tenant.domain, event)
+            raise _logged(InvalidGrant(WRONG_CREDENTIALS, detail=f"login failed: {event.type}"))
+        event.user_id = user.user_id
+        if user.blocked:
+            event.type, event.description = "f", "user is blocked"
+            await system.logs.record_now(tenant.id, tenant.domain, event)
+            raise _logged(AccessDenied("user is blocked"))
+        upgraded = await system.hasher.hash(password) if result.needs_rehash else None
+        now = system.clock.now()
+        async with system.db.unit_of_work(write=True) as session:
+            await repository.record_login(
+                session, user.id, at=now, ip=self._info.ip, password_hash=upgraded
+            )
+            system.logs.add(session, tenant.id, tenant.domain, event)
+        return ResourceOwner(user_id=user.user_id, claims=self._profile(user, now))
+
+    async def _connection(self, realm: str | None, client: ClientRecord) -> ConnectionRecord:
+        name = realm or self._tenant.default_directory
+        if not name:
+            raise InvalidRequest("Authorization server not configured with default connection.")
+        connection = await self._system.connections.record(self._tenant.id, name)
+        if connection is None or not connection.strategy.is_database:
+            raise InvalidRequest("Unknown realm.")
+        async with self._system.db.unit_of_work(write=False) as session:
+            enabled = await self._system.connections.is_enabled(
+                session, connection.id, client.client_id
+            )
+        if not enabled:
+            raise UnauthorizedClientConnection()
+        return connection
+
+    @staticmethod
+    async def _find(session: Any, connection: ConnectionRecord, username: str) -> User | None:
+        user = await repository.in_connection(session, connection.id, email_key=email_key(username))
+        options = connection.options
+        if user is None and isinstance(options, DatabaseOptions) and options.requires_username:
+            user = await repository.in_connection(
+                session, connection.id, username_key=username.lower()
+            )
+        return user
+
+    def _profile(self, user: User, now: Any) -> dict[str, Any]:
+        return {
+            "name": user.name or user.email or user.username,
+            "nickname": user.nickname or (user.email or "").partition("@")[0] or user.username,
+            "picture": user.picture or default_picture(self._tenant.issuer, user),
+            "given_name": user.given_name,
+            "family_name": user.family_name,
+            "email": user.email,
+            "email_verified": user.email_verified,
+            "phone_number": user.phone_number,
+            "updated_at": wire_time(user.updated_at),
+        }
+
+
+def _logged(error: OAuthError) -> OAuthError:
+    """Mark an error whose log event was written here, so the endpoint does not write another."""
+    error.logged = True
+    return error
+
+
+class UnauthorizedClientConnection(AccessDenied):
+    def __init__(self) -> None:
+        super().__init__("The connection is not enabled for this client.")
