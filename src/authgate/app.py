@@ -19,6 +19,7 @@ from authgate.api import (
     client_grants,
     clients,
     connections,
+    email,
     keys,
     logs,
     resource_servers,
@@ -222,6 +223,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         users.router,
         tickets.router,
         user_blocks.router,
+        email.router,
         user_imports.router,
         logs.router,
     )

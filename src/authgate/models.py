@@ -7,6 +7,7 @@ from authgate.clients.models import Client
 from authgate.config.models import ConfigState
 from authgate.connections.models import Connection, ConnectionClient
 from authgate.db import Base
+from authgate.email.models import EmailMessage, EmailProvider, EmailTemplate
 from authgate.jobs.models import Job
 from authgate.keys.models import SigningKey
 from authgate.logs.models import LogEvent
@@ -21,6 +22,9 @@ __all__ = [
     "ConfigState",
     "Connection",
     "ConnectionClient",
+    "EmailMessage",
+    "EmailProvider",
+    "EmailTemplate",
     "Job",
     "LogEvent",
     "LoginBlock",

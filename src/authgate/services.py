@@ -18,6 +18,7 @@ from authgate.core.request_info import RequestInfo
 from authgate.core.secretbox import SecretBox, load_or_create_master_key
 from authgate.core.shared_state import CLOCK_OFFSET_MS, SharedState
 from authgate.db import Database
+from authgate.email.service import EmailService
 from authgate.jobs.service import JobService
 from authgate.keys.service import KeyService
 from authgate.logs.queries import LogQueries
@@ -73,6 +74,7 @@ class Services:
     flows: AccountFlows
     jobs: JobService
     blocks: BlockService
+    email: EmailService
     user_imports: UserImporter
     logins: LoginSystem
 
@@ -89,9 +91,11 @@ class Services:
 
     async def start(self) -> None:
         await self.cache.start()
+        self.email.start()
         await self.logs.start()
 
     async def stop(self) -> None:
+        await self.email.stop()
         await self.logs.stop()
         await self.cache.stop()
         self.hasher.close()
@@ -122,6 +126,17 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     logs = LogService(db, clock, retention_days=settings.log_retention_days)
     hasher = PasswordHasher()
     tickets = TicketService(clock)
+    tenants = TenantService(cache, clock)
+    email = EmailService(
+        db,
+        tenants,
+        cache,
+        clock,
+        message_box=SecretBox(master_key, "email-message"),
+        provider_box=SecretBox(master_key, "email-provider"),
+        smtp_url=settings.smtp_url.get_secret_value() if settings.smtp_url else None,
+        issuer=settings.issuer,
+    )
     users = UserService(clock, hasher, connections, tickets, None)
     jobs = JobService(clock, users)
     return Services(
@@ -131,7 +146,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         clock=clock,
         cache=cache,
         redis=redis,
-        tenants=TenantService(cache, clock),
+        tenants=tenants,
         keys=KeyService(cache, SecretBox(master_key, "signing-key"), clock),
         apis=ApiService(cache, SecretBox(master_key, "api-signing-secret"), clock),
         clients=clients,
@@ -145,6 +160,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         flows=AccountFlows(users, connections, clients, logs),
         jobs=jobs,
         blocks=BlockService(clock),
+        email=email,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
         logins=LoginSystem(db, connections, hasher, logs, clock),
     )

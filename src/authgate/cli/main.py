@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from authgate.cli.certs import make_local_certificates
+from authgate.cli.outbox import outbox_app
 from authgate.cli.users import users_app
 from authgate.settings import Settings, UnsafeConfiguration
 
@@ -37,6 +38,7 @@ certs_app = typer.Typer(help="Local TLS certificates for development.", no_args_
 app.add_typer(keys_app, name="keys")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(certs_app, name="certs")
+app.add_typer(outbox_app, name="outbox")
 app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
