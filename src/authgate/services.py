@@ -13,6 +13,7 @@ from authgate.client_grants.service import ClientGrantService
 from authgate.clients.service import ClientService
 from authgate.config.cache import ConfigCache
 from authgate.connections.service import ConnectionService
+from authgate.core.background import Background
 from authgate.core.clock import Clock, SystemClock
 from authgate.core.request_info import RequestInfo
 from authgate.core.secretbox import SecretBox, load_or_create_master_key
@@ -75,6 +76,7 @@ class Services:
     jobs: JobService
     blocks: BlockService
     email: EmailService
+    background: Background
     user_imports: UserImporter
     logins: LoginSystem
 
@@ -95,6 +97,7 @@ class Services:
         await self.logs.start()
 
     async def stop(self) -> None:
+        await self.background.drain()
         await self.email.stop()
         await self.logs.stop()
         await self.cache.stop()
@@ -137,7 +140,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         smtp_url=settings.smtp_url.get_secret_value() if settings.smtp_url else None,
         issuer=settings.issuer,
     )
-    users = UserService(clock, hasher, connections, tickets, None)
+    background = Background()
+    users = UserService(clock, hasher, connections, tickets, email)
     jobs = JobService(clock, users)
     return Services(
         settings=settings,
@@ -157,10 +161,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         hasher=hasher,
         tickets=tickets,
         users=users,
-        flows=AccountFlows(users, connections, clients, logs),
+        flows=AccountFlows(users, connections, clients, logs, db=db, background=background),
         jobs=jobs,
         blocks=BlockService(clock),
         email=email,
+        background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
         logins=LoginSystem(db, connections, hasher, logs, clock),
     )

@@ -141,13 +141,11 @@ async def change_password(request: Request) -> Response:
         return _error("invalid_body", exc.description)
     except ValidationError as exc:
         return _error("invalid_body", describe_validation_error(exc))
-    async with services.db.unit_of_work(write=True) as session:
-        await services.flows.request_password_reset(
-            session,
-            tenant,
-            email=body.email,
-            connection=body.connection,
-            client_id=body.client_id,
-            info=_request_info(request, tenant.domain),
-        )
+    services.flows.request_password_reset(
+        tenant,
+        email=body.email,
+        connection=body.connection,
+        client_id=body.client_id,
+        info=_request_info(request, tenant.domain),
+    )
     return PlainTextResponse(RESET_SENT)

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.clients.service import ClientService
 from authgate.connections.service import ConnectionService
+from authgate.core.background import Background
 from authgate.core.errors import DomainError, Invalid
 from authgate.core.request_info import RequestInfo
+from authgate.db import Database
 from authgate.logs.service import Event, LogService
 from authgate.protocol.ports import TenantRecord
 from authgate.users.errors import PasswordRejected
@@ -34,11 +36,16 @@ class AccountFlows:
         connections: ConnectionService,
         clients: ClientService,
         logs: LogService,
+        *,
+        db: Database,
+        background: Background,
     ) -> None:
         self._users = users
         self._connections = connections
         self._clients = clients
         self._logs = logs
+        self._db = db
+        self._background = background
 
     async def signup(
         self, session: AsyncSession, tenant: TenantRecord, request: Signup, info: RequestInfo
@@ -64,9 +71,8 @@ class AccountFlows:
         self._logs.add(session, tenant.id, info.hostname, event)
         return user
 
-    async def request_password_reset(
+    def request_password_reset(
         self,
-        session: AsyncSession,
         tenant: TenantRecord,
         *,
         email: str,
@@ -74,20 +80,31 @@ class AccountFlows:
         client_id: str | None,
         info: RequestInfo,
     ) -> None:
-        user = await self._users.request_password_reset(
-            session, tenant, email=email, connection_name=connection, client_id=client_id
-        )
-        event = Event(
-            type="scpr" if user else "fcpr",
-            client_id=client_id,
-            connection=connection,
-            user_name=email,
-            user_id=user.user_id if user else None,
-            ip=info.ip,
-            user_agent=info.user_agent,
-            description=None if user else "No user with this email in this connection.",
-        )
-        self._logs.add(session, tenant.id, info.hostname, event)
+        """Look the user up and send the reset link after the response, so the answer takes
+        the same time whether or not the user exists (security.md §5, user enumeration)."""
+
+        async def send() -> None:
+            async with self._db.unit_of_work(write=True) as session:
+                user = await self._users.request_password_reset(
+                    session,
+                    tenant,
+                    email=email,
+                    connection_name=connection,
+                    client_id=client_id,
+                )
+                event = Event(
+                    type="scpr" if user else "fcpr",
+                    client_id=client_id,
+                    connection=connection,
+                    user_name=email,
+                    user_id=user.user_id if user else None,
+                    ip=info.ip,
+                    user_agent=info.user_agent,
+                    description=None if user else "No user with this email in this connection.",
+                )
+                self._logs.add(session, tenant.id, info.hostname, event)
+
+        self._background.spawn(send, "password-reset-request")
 
     async def verify_email(
         self, session: AsyncSession, tenant: TenantRecord, token: str, info: RequestInfo

@@ -33,7 +33,12 @@ from authgate.passwords import (
 )
 from authgate.protocol.ports import TenantRecord
 from authgate.tickets.schemas import EmailVerificationTicket, PasswordChangeTicket
-from authgate.tickets.service import EMAIL_VERIFICATION, PASSWORD_CHANGE, TicketService
+from authgate.tickets.service import (
+    DEFAULT_TTL_SECONDS,
+    EMAIL_VERIFICATION,
+    PASSWORD_CHANGE,
+    TicketService,
+)
 from authgate.users import repository, search
 from authgate.users.errors import PasswordRejected, UserExists
 from authgate.users.models import PasswordHistory, User
@@ -95,7 +100,7 @@ class UserService:
         hasher: PasswordHasher,
         connections: ConnectionService,
         tickets: TicketService,
-        mailer: Mailer | None,
+        mailer: Mailer,
     ) -> None:
         self._clock = clock
         self._hasher = hasher
@@ -406,7 +411,7 @@ class UserService:
         issued = await self._tickets.issue(
             session, tenant, user, EMAIL_VERIFICATION, client_id=client_id
         )
-        await self._mail(session, tenant, user, "verify_email", issued.url)
+        await self._mail(session, tenant, user, "verify_email", issued.url, ttl=DEFAULT_TTL_SECONDS)
 
     async def request_password_reset(
         self,
@@ -427,7 +432,7 @@ class UserService:
         issued = await self._tickets.issue(
             session, tenant, user, PASSWORD_CHANGE, client_id=client_id
         )
-        await self._mail(session, tenant, user, "reset_email", issued.url)
+        await self._mail(session, tenant, user, "reset_email", issued.url, ttl=DEFAULT_TTL_SECONDS)
         return user
 
     async def password_change_ticket(
@@ -584,8 +589,10 @@ class UserService:
         user: User,
         template: str,
         url: str | None,
+        *,
+        ttl: int | None = None,
     ) -> None:
-        if not user.email or self._mailer is None:
+        if not user.email:
             return
         locale = user.user_metadata.get("locale")
         await self._mailer.enqueue(
@@ -602,6 +609,7 @@ class UserService:
                     "user_id": user.user_id,
                 },
                 "url": url,
+                "ttl": ttl,
             },
         )
 
