@@ -215,3 +215,54 @@ async def test_signup_then_reset_with_the_new_password_policy_rules(
         },
     )
     assert signed.status_code == 200
+
+
+async def test_account_flows_write_their_log_events(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await create_client(client, admin, app_type="spa")
+    signed = await client.post(
+        "/dbconnections/signup",
+        json={
+            "client_id": app["client_id"],
+            "connection": DATABASE,
+            "email": "logs@example.test",
+            "password": GOOD_PASSWORD,
+        },
+    )
+    user_id = f"auth0|{signed.json()['_id']}"
+    await client.post(
+        "/dbconnections/signup",
+        json={
+            "client_id": app["client_id"],
+            "connection": DATABASE,
+            "email": "logs@example.test",
+            "password": GOOD_PASSWORD,
+        },
+    )
+    link = (
+        await client.post(
+            "/api/v2/tickets/email-verification", json={"user_id": user_id}, headers=admin
+        )
+    ).json()["ticket"]
+    await client.get(_path(link))
+    await client.get(_path(link))
+    ticket = await _reset_ticket(client, admin, user_id)
+    page = await _open_reset(client, ticket)
+    await client.post(
+        "/u/reset-password",
+        data={
+            "csrf_token": _csrf(page.text),
+            "password": NEW_PASSWORD,
+            "re-enter-password": NEW_PASSWORD,
+        },
+    )
+    logs = (
+        await client.get(
+            "/api/v2/logs",
+            params={"q": f'user_id:"{user_id}" OR type:fs OR type:fv', "sort": "date:1"},
+            headers=admin,
+        )
+    ).json()
+    assert [event["type"] for event in logs] == ["ss", "fs", "sv", "fv", "scp"]
+    assert logs[1]["description"] == "The user already exists."
