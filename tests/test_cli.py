@@ -192,3 +192,47 @@ def test_production_refuses_to_start(tmp_path: Path, env: dict[str, str], messag
     assert refused.returncode == 2
     assert message in refused.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+async def test_users_invite_sends_a_password_link(database_url: str, tmp_path: Path) -> None:
+    env = {"AUTHGATE_SECRET_KEY": TEST_SECRET_KEY}
+    invited = authgate(
+        "users",
+        "invite",
+        "new.hire@example.test",
+        data_dir=tmp_path,
+        database_url=database_url,
+        env=env,
+    )
+    assert invited.returncode == 0, invited.stderr
+    assert "auth0|" in invited.stderr
+    outbox = authgate(
+        "outbox",
+        "list",
+        "--to",
+        "new.hire@example.test",
+        data_dir=tmp_path,
+        database_url=database_url,
+        env=env,
+    )
+    assert outbox.returncode == 0, outbox.stderr
+    assert "user_invitation" in outbox.stdout
+    message_id = outbox.stdout.split()[0]
+    shown = authgate(
+        "outbox", "show", message_id, data_dir=tmp_path, database_url=database_url, env=env
+    )
+    assert "http://127.0.0.1:8999/u/reset-password?ticket=" in shown.stdout
+    again = authgate(
+        "users",
+        "invite",
+        "new.hire@example.test",
+        data_dir=tmp_path,
+        database_url=database_url,
+        env=env,
+    )
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    bad = authgate(
+        "users", "invite", "not-an-email", data_dir=tmp_path, database_url=database_url, env=env
+    )
+    assert bad.returncode == 1

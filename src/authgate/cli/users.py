@@ -97,3 +97,65 @@ def _report(job: Job, data: bytes) -> None:
         who = entry["user"].get("email", "(no email)")
         for error in entry["errors"]:
             console.print(f"[red]{escape(str(who))}[/red]: {escape(error['message'])}")
+
+
+@users_app.command("invite")
+def invite(
+    email: Annotated[str, typer.Argument(help="the address to invite")],
+    connection: Annotated[
+        str, typer.Option(help="database connection")
+    ] = "Username-Password-Authentication",
+    days: Annotated[int, typer.Option(min=1, max=30, help="how long the link works")] = 7,
+    result_url: Annotated[str | None, typer.Option(help="where the page sends the user")] = None,
+    tenant: Annotated[
+        str | None, typer.Option(help="tenant name (default: the default tenant)")
+    ] = None,
+) -> None:
+    """Create a user with a password nobody knows and mail them a link to choose one."""
+    from authgate.cli.main import load_settings
+    from authgate.core.errors import DomainError
+
+    try:
+        user_id = asyncio.run(
+            _invite(load_settings(), email, connection, days * 86_400, result_url, tenant)
+        )
+    except DomainError as exc:
+        console.print(f"[red]{escape(exc.message)}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"invited {escape(email)} as {user_id}; the invitation is in the mail queue")
+
+
+async def _invite(
+    settings: Settings,
+    email: str,
+    connection: str,
+    ttl_seconds: int,
+    result_url: str | None,
+    tenant: str | None,
+) -> str:
+    from authgate.core.errors import Invalid, NotFound
+    from authgate.services import build_services
+    from authgate.tenants.service import to_record
+    from authgate.users.schemas import valid_email
+
+    try:
+        valid_email(email)
+    except ValueError as exc:
+        raise Invalid(f"{email!r} is not an email address.") from exc
+    services = build_services(settings)
+    try:
+        async with services.db.unit_of_work(write=True) as session:
+            row = await services.tenants.find(session, tenant)
+            if row is None:
+                raise NotFound(f"No tenant {tenant or '(default)'}.")
+            user, _ = await services.users.invite(
+                session,
+                to_record(row),
+                email=email,
+                connection=connection,
+                ttl_seconds=ttl_seconds,
+                result_url=result_url,
+            )
+            return user.user_id
+    finally:
+        await services.db.dispose()

@@ -45,6 +45,8 @@ from authgate.users.models import PasswordHistory, User
 from authgate.users.schemas import UserCreate, UserUpdate, merge_metadata
 from authgate.users.wire import user_to_wire
 
+INVITATION_TTL_SECONDS = 7 * 86_400
+
 
 class Mailer(Protocol):
     async def enqueue(
@@ -613,10 +615,34 @@ class UserService:
             },
         )
 
-    @staticmethod
-    def random_password() -> str:
-        """For invitations: a password nobody knows, never stored in clear or shown."""
-        return random_token(48)
+    async def invite(
+        self,
+        session: AsyncSession,
+        tenant: TenantRecord,
+        *,
+        email: str,
+        connection: str,
+        ttl_seconds: int = INVITATION_TTL_SECONDS,
+        result_url: str | None = None,
+    ) -> tuple[User, str]:
+        """Create a user with a password nobody knows and mail a password-change link as the
+        invitation (``user_invitation``); the link marks the email verified when used."""
+        record = await self._database(tenant.id, connection)
+        user = self._new_user(tenant, record, email, None)
+        self._set_username(user, record, None)
+        user.password_hash = await self._hasher.hash(random_token(48))
+        await self._insert(session, record, user)
+        issued = await self._tickets.issue(
+            session,
+            tenant,
+            user,
+            PASSWORD_CHANGE,
+            ttl_seconds=ttl_seconds,
+            result_url=result_url,
+            mark_email_as_verified=True,
+        )
+        await self._mail(session, tenant, user, "user_invitation", issued.url, ttl=ttl_seconds)
+        return user, issued.url
 
 
 def rule_texts(description: Mapping[str, Any]) -> list[str]:
