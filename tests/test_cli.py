@@ -221,7 +221,7 @@ async def test_users_invite_sends_a_password_link(database_url: str, tmp_path: P
     shown = authgate(
         "outbox", "show", message_id, data_dir=tmp_path, database_url=database_url, env=env
     )
-    assert "http://127.0.0.1:8999/u/reset-password?ticket=" in shown.stdout
+    assert "http://authgate.test/u/reset-password?ticket=" in shown.stdout
     again = authgate(
         "users",
         "invite",
