@@ -7,12 +7,15 @@ request), failures durably before the response.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from authgate.core.request_info import RequestInfo
+from authgate.http.errors import known_error
 from authgate.http.forwarding import client_ip
 from authgate.http.params import body_params
 from authgate.http.responses import NO_STORE, json_response
@@ -67,3 +70,38 @@ async def token(request: Request) -> Response:
         event.scope = response.scope
         services.logs.record(tenant.id, tenant.domain, event)
     return json_response(response.body(), headers=NO_STORE)
+
+
+@dataclass(frozen=True)
+class _Route:
+    """What the access log reads to name the route of a request (``scope["route"].path``)."""
+
+    path: str
+
+
+TOKEN_PATH = "/oauth/token"
+_TOKEN_ROUTE = _Route(TOKEN_PATH)
+
+
+class TokenFastPath:
+    """``POST /oauth/token`` served straight from the middleware stack, before FastAPI's
+    routing and dependency machinery: the token endpoint is the hot path (DESIGN §5) and needs
+    none of it. Errors render exactly as the app's exception handlers render them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != TOKEN_PATH or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = _TOKEN_ROUTE
+        request = Request(scope, receive)
+        try:
+            response = await token(request)
+        except Exception as exc:
+            known = known_error(request, exc)
+            if known is None:
+                raise
+            response = known
+        await response(scope, receive, send)

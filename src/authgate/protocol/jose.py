@@ -15,6 +15,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
@@ -22,7 +25,7 @@ from joserfc.jws import JWSRegistry
 
 RSA_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256"})
 EC_ALGORITHMS = frozenset({"ES256"})
-OKP_ALGORITHMS = frozenset({"EdDSA"})
+OKP_ALGORITHMS = frozenset({"Ed25519"})  # RFC 9864 replaces "EdDSA"
 ASYMMETRIC_ALGORITHMS = RSA_ALGORITHMS | EC_ALGORITHMS | OKP_ALGORITHMS
 SYMMETRIC_ALGORITHMS = frozenset({"HS256"})
 
@@ -34,6 +37,11 @@ KEY_TYPE_OF_ALG = {
 RSA_KEY_BITS = 2048
 
 _ASYMMETRIC_KEY = RSAKey | ECKey | OKPKey
+_PKCS1_DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
+    "RS256": hashes.SHA256,
+    "RS384": hashes.SHA384,
+    "RS512": hashes.SHA512,
+}
 _REGISTRY = JWSRegistry(algorithms=sorted(ASYMMETRIC_ALGORITHMS | SYMMETRIC_ALGORITHMS))
 
 
@@ -48,14 +56,20 @@ class VerifiedJWT:
 
 
 class PrivateKey:
-    """A private signing key with its key id; signs compact JWS for its algorithm family."""
+    """A private signing key with its key id; signs compact JWS for its algorithm family.
 
-    __slots__ = ("_key", "kid", "kty")
+    RS256/RS384/RS512 (RSASSA-PKCS1-v1_5, RFC 7518 §3.3) are signed directly with the
+    ``cryptography`` key and a header segment computed once per ``typ``: this is the token
+    endpoint's hot path. Other algorithms go through joserfc.
+    """
+
+    __slots__ = ("_headers", "_key", "kid", "kty")
 
     def __init__(self, key: _ASYMMETRIC_KEY, kid: str) -> None:
         self._key = key
         self.kid = kid
         self.kty: str = key.key_type
+        self._headers: dict[tuple[str, str], bytes] = {}
 
     def public_jwk(self) -> dict[str, Any]:
         """The public JWK without ``kid``/``alg``/``use``, which the caller decides."""
@@ -71,8 +85,19 @@ class PrivateKey:
     def sign(self, claims: Mapping[str, Any], *, alg: str, typ: str) -> str:
         if KEY_TYPE_OF_ALG.get(alg) != self.kty:
             raise JOSEError(f"algorithm {alg} does not fit a {self.kty} key")
-        header = {"alg": alg, "typ": typ, "kid": self.kid}
-        return jwt.encode(header, dict(claims), self._key, registry=_REGISTRY)
+        digest = _PKCS1_DIGESTS.get(alg)
+        if digest is None:
+            header = {"alg": alg, "typ": typ, "kid": self.kid}
+            return jwt.encode(header, dict(claims), self._key, registry=_REGISTRY)
+        head = self._headers.get((alg, typ))
+        if head is None:
+            head = _b64encode(orjson.dumps({"alg": alg, "typ": typ, "kid": self.kid}))
+            self._headers[(alg, typ)] = head
+        signing_input = head + b"." + _b64encode(orjson.dumps(dict(claims)))
+        private = self._key.private_key
+        assert isinstance(private, rsa.RSAPrivateKey)
+        signature = private.sign(signing_input, padding.PKCS1v15(), digest())
+        return (signing_input + b"." + _b64encode(signature)).decode()
 
 
 class PublicKey:
@@ -90,7 +115,7 @@ class PublicKey:
 
 
 def generate_private_key(alg: str, kid: str) -> PrivateKey:
-    """A fresh key for ``alg``: RSA-2048 for RS*/PS*, P-256 for ES256, Ed25519 for EdDSA."""
+    """A fresh key: RSA-2048 for RS*/PS*, P-256 for ES256, Ed25519 for Ed25519 (RFC 9864)."""
     kty = KEY_TYPE_OF_ALG.get(alg)
     if kty == "RSA":
         return PrivateKey(RSAKey.generate_key(RSA_KEY_BITS, private=True), kid)
@@ -168,6 +193,10 @@ def _unverified_header(token: str) -> dict[str, Any]:
     if not isinstance(header, dict):
         raise JOSEError("malformed header")
     return header
+
+
+def _b64encode(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
 def _b64decode(segment: str) -> bytes:
