@@ -69,7 +69,7 @@ async def _pg(statement: str) -> None:
         await connection.close()
 
 
-async def _bootstrap(url: str, data_dir: Path) -> None:
+async def bootstrap_database(url: str, data_dir: Path) -> None:
     services = build_services(base_settings(data_dir, url))
     try:
         await bootstrap(services)
@@ -90,13 +90,13 @@ class DatabaseFactory:
             path = self.root / "template.db"
             url = f"sqlite+aiosqlite:///{path}"
             upgrade(url)
-            asyncio.run(_bootstrap(url, data_dir))
+            asyncio.run(bootstrap_database(url, data_dir))
             return str(path)
         name = f"authgate_tmpl_{uuid.uuid4().hex[:12]}"
         asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
         url = _database_url(name)
         upgrade(url)
-        asyncio.run(_bootstrap(url, data_dir))
+        asyncio.run(bootstrap_database(url, data_dir))
         return name
 
     def new(self) -> str:

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Boolean, Integer, column, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from authgate.db import UTCDateTime
+from authgate.migrate import include_object, other_engines_ignored, upgrade
 from authgate.models import Base
+from authgate.users.models import Metadata
+from authgate.users.service import email_domain
+from tests.databases import DatabaseFactory, bootstrap_database
 
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
+    dialect = connection.dialect.name
+    opts = {"compare_type": True, "include_object": include_object(dialect)}
+    context = MigrationContext.configure(connection, opts=opts)
+    with other_engines_ignored(Base.metadata, dialect):
+        return list(compare_metadata(context, Base.metadata))
 
 
 async def test_migrated_schema_equals_models(database_url: str) -> None:
@@ -28,6 +41,43 @@ async def test_migrated_schema_equals_models(database_url: str) -> None:
     assert differences == []
 
 
+_INDEXES = {
+    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+    " AND tablename != 'alembic_version'",
+}
+
+
+async def _index_definitions(url: str, *, create: bool = False) -> dict[str, str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            if create:
+                await connection.run_sync(Base.metadata.create_all)
+            rows = await connection.execute(text(_INDEXES[connection.dialect.name]))
+            return {name: " ".join(definition.split()) for name, definition in rows}
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def empty_database(backend: str, database_factories: dict[str, DatabaseFactory]) -> Iterator[str]:
+    factory = database_factories[backend]
+    url = factory.empty()
+    yield url
+    factory.drop(url)
+
+
+async def test_migrated_indexes_equal_those_the_models_create(
+    database_url: str, empty_database: str
+) -> None:
+    """Index by index, as the database itself spells them: what autogenerate does not compare
+    (expressions and collations on SQLite, operator classes and INCLUDE on PostgreSQL)."""
+    expected = await _index_definitions(empty_database, create=True)
+    assert "ix_users_tenant_id_email_domain_created_at_id" in expected
+    assert await _index_definitions(database_url) == expected
+
+
 async def test_config_version_row_exists(database_url: str) -> None:
     engine = create_async_engine(database_url)
     try:
@@ -36,3 +86,76 @@ async def test_config_version_row_exists(database_url: str) -> None:
     finally:
         await engine.dispose()
     assert [row[0] for row in rows] == [1]
+
+
+# -- data migrations ------------------------------------------------------------------------
+
+USERS_0004 = table(
+    "users",
+    *(column(name) for name in ("id", "tenant_id", "connection_id", "user_id", "email_key")),
+    *(column(name, Boolean) for name in ("email_verified", "phone_verified", "blocked")),
+    column("logins_count", Integer),
+    column("user_metadata", Metadata),
+    column("app_metadata", Metadata),
+    column("created_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
+)
+EMAIL_DOMAINS = {
+    "ada@example.com": "example.com",
+    "odd@local@sub.example.org": "sub.example.org",
+    "zoë@bücher.de": "bücher.de",
+    "trailing@": "",
+    "no-at-sign": None,
+    None: None,
+}
+
+
+async def _users_at_0004(url: str) -> None:
+    engine = create_async_engine(url)
+    now = datetime.now(UTC)
+    try:
+        async with engine.begin() as connection:
+            connection_id, tenant_id = (
+                await connection.execute(text("SELECT id, tenant_id FROM connections"))
+            ).one()
+            rows = [
+                {
+                    "id": f"user{n}",
+                    "tenant_id": tenant_id,
+                    "connection_id": connection_id,
+                    "user_id": f"auth0|{n}",
+                    "email_key": key,
+                    "email_verified": False,
+                    "phone_verified": False,
+                    "blocked": False,
+                    "logins_count": 0,
+                    "user_metadata": {},
+                    "app_metadata": {},
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n, key in enumerate(EMAIL_DOMAINS)
+            ]
+            await connection.execute(USERS_0004.insert(), rows)
+    finally:
+        await engine.dispose()
+
+
+async def _email_domains(url: str) -> dict[str | None, str | None]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(text("SELECT email_key, email_domain FROM users"))
+            return {key: domain for key, domain in rows}
+    finally:
+        await engine.dispose()
+
+
+def test_upgrade_fills_email_domain_from_the_email(empty_database: str, tmp_path: Path) -> None:
+    """0005: what follows the last ``@`` of ``email_key``, in SQL both engines run alike."""
+    upgrade(empty_database, "0004")
+    asyncio.run(bootstrap_database(empty_database, tmp_path))
+    asyncio.run(_users_at_0004(empty_database))
+    upgrade(empty_database)
+    assert asyncio.run(_email_domains(empty_database)) == EMAIL_DOMAINS
+    assert {key: email_domain(key) for key in EMAIL_DOMAINS} == EMAIL_DOMAINS  # as the service

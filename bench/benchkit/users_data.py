@@ -73,6 +73,7 @@ class UserFactory:
             "user_id": f"auth0|{rng.getrandbits(96):024x}",
             "email": email,
             "email_key": email,
+            "email_domain": domain,
             "email_verified": rng.random() < 0.7,
             "username": None,
             "username_key": None,

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import insert, select
 
+from authgate.services import Services
+from authgate.tenants.models import Tenant
+from authgate.users.models import User
 from tests.databases import ISSUER
 from tests.factories import create_client, grant, token
 from tests.users_factories import DATABASE, GOOD_PASSWORD, create_user
@@ -244,3 +252,81 @@ async def test_paging_with_totals(client: httpx.AsyncClient, admin: dict[str, st
         await client.get("/api/v2/users?fields=email,user_id&include_fields=true", headers=admin)
     ).json()
     assert all(set(u) == {"email", "user_id"} for u in fields)
+
+
+async def _emails(client: httpx.AsyncClient, admin: dict[str, str], q: str) -> list[str]:
+    params = {"q": q, "search_engine": "v3", "sort": "email:1"}
+    found = (await client.get("/api/v2/users", params=params, headers=admin)).json()
+    return [user["email"] for user in found]
+
+
+async def test_email_domain_follows_the_email(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """``email.domain`` matches what follows the ``@`` of the email as created, then as
+    changed by PATCH, ignoring case."""
+    ada = await create_user(client, admin, email="Ada@Sub.Example.TEST")
+    await create_user(client, admin, email="grace@example.test")
+    assert await _emails(client, admin, 'email.domain:"SUB.example.test"') == [
+        "ada@sub.example.test"
+    ]
+    assert await _emails(client, admin, "email.domain:example.test") == ["grace@example.test"]
+    url = f"/api/v2/users/{ada['user_id']}"
+    moved = await client.patch(url, json={"email": "ada@Elsewhere.TEST"}, headers=admin)
+    assert moved.status_code == 200, moved.text
+    assert await _emails(client, admin, "email.domain:sub.example.test") == []
+    assert await _emails(client, admin, "email.domain:elsewhere.test") == ["ada@elsewhere.test"]
+    assert await _emails(client, admin, "email.domain:else*") == ["ada@elsewhere.test"]
+    renamed = await client.patch(url, json={"given_name": "Ada"}, headers=admin)
+    assert renamed.status_code == 200, renamed.text
+    assert await _emails(client, admin, "email.domain:elsewhere.test") == ["ada@elsewhere.test"]
+
+
+async def _insert_users(app: FastAPI, connection_id: str, emails: list[str]) -> None:
+    """Users written straight into the table: a thousand through the API would take minutes."""
+    services: Services = app.state.services
+    now = datetime.now(UTC)
+    async with services.db.unit_of_work(write=True) as session:
+        tenant_id = (await session.execute(select(Tenant.id).where(Tenant.is_default))).scalar()
+        rows = [
+            {
+                "id": uuid.uuid4().hex,
+                "tenant_id": tenant_id,
+                "connection_id": connection_id,
+                "user_id": f"auth0|{uuid.uuid4().hex[:24]}",
+                "email": email,
+                "email_key": email,
+                "email_domain": email.rpartition("@")[2],
+                "user_metadata": {},
+                "app_metadata": {},
+                "created_at": now,
+                "updated_at": now,
+            }
+            for email in emails
+        ]
+        await session.execute(insert(User), rows)
+
+
+async def test_totals_are_counted_up_to_the_1000_users_a_search_reaches(
+    client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
+) -> None:
+    """Auth0's ``total`` is at most 1,000, the most users a search (or the list) can page
+    through; fewer matches are counted exactly."""
+    many = [f"user{n}@many.test" for n in range(1001)]
+    await _insert_users(app, await _database_id(client, admin), [*many, "a@few.test", "b@few.test"])
+
+    async def total(**params: str) -> int:
+        query = {"include_totals": "true", "per_page": "1", "search_engine": "v3", **params}
+        page = (await client.get("/api/v2/users", params=query, headers=admin)).json()
+        return int(page["total"])
+
+    assert await total() == 1000
+    assert await total(q="email.domain:many.test") == 1000
+    assert await total(q="email:user1000@many.test OR email.domain:few.test") == 3
+    assert await total(q="email.domain:few.test", connection=DATABASE) == 2
+    last = await client.get(
+        "/api/v2/users",
+        params={"q": "email.domain:many.test", "page": "999", "per_page": "1", "sort": "email:1"},
+        headers=admin,
+    )
+    assert [user["email"] for user in last.json()] == [sorted(many)[999]]

@@ -194,6 +194,18 @@ async def test_profile_attributes_are_stored(
     assert user["identities"][0]["user_id"] == "legacy-42"
 
 
+async def test_imported_users_are_found_by_email_domain(
+    client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
+) -> None:
+    await run_job(
+        client, admin, [{"email": "Grace.Hopper@Navy.MIL"}, {"email": "ada@example.test"}]
+    )
+    assert (await stored(app, "grace.hopper@navy.mil")).email_domain == "navy.mil"
+    params = {"q": 'email.domain:"NAVY.mil"', "search_engine": "v3"}
+    found = (await client.get("/api/v2/users", params=params, headers=admin)).json()
+    assert [user["email"] for user in found] == ["grace.hopper@navy.mil"]
+
+
 async def test_a_user_without_a_password_cannot_log_in_until_reset(
     client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
 ) -> None:

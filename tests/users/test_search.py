@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 
 from authgate.connections.models import Connection
@@ -35,12 +35,13 @@ from authgate.search.tree import (
     Wild,
 )
 from authgate.tenants.models import Tenant
+from authgate.users import repository
 from authgate.users.models import User
 from authgate.users.search import (
     SearchSyntaxError,
     order_by,
     parse,
-    search_clause,
+    search_filter,
     where,
 )
 
@@ -284,10 +285,10 @@ def test_sort_refused(sort: str, message: str) -> None:
 
 
 def test_nothing_to_filter_on() -> None:
-    assert search_clause(None) is None
-    assert search_clause("  ") is None
-    assert search_clause("*") is None
-    assert search_clause("blocked:true") is not None
+    assert search_filter(None).where() == []
+    assert search_filter("  ").where() == []
+    assert search_filter("*").where() == []
+    assert search_filter("blocked:true").query == Equals("blocked", True)
 
 
 DIALECTS = [
@@ -399,6 +400,7 @@ def _user(connection: Connection, user_id: str, **fields: Any) -> User:
         connection_id=connection.id,
         user_id=user_id,
         email_key=email.lower() if email else None,
+        email_domain=email.lower().rpartition("@")[2] if email else None,
         username_key=username.lower() if username else None,
         created_at=created,
         **values,
@@ -717,3 +719,56 @@ async def test_sort_ties_break_on_id(world: World) -> None:
     zero = sorted(["bob", "frank"], key=lambda label: ids[label])
     assert (await world.ordered("logins_count:1"))[:2] == zero
     assert (await world.ordered("logins_count:-1"))[4:] == zero[::-1]
+
+
+# -- paging broad integer and date tests on SQLite ------------------------------------------
+
+RANGED = [
+    "logins_count:[1 TO 200]",
+    "logins_count:0",
+    "NOT logins_count:[1 TO 5]",
+    "created_at:[2023-06 TO 2024-07]",
+    "last_login:[* TO 2024-12-31]",
+    "_exists_:last_login",
+    "updated_at:2024-07 OR nickname:alice",
+]
+
+
+async def _page(world: World, q: str, sort: str | None) -> tuple[list[str], int | None]:
+    async with world.db.unit_of_work(write=False) as session:
+        users, total = await repository.search(
+            session,
+            world.tenant,
+            matching=search_filter(q),
+            order_by=order_by(sort),
+            offset=1,
+            limit=2,
+            count_up_to=3,
+        )
+    return [world.labels[user.id] for user in users], total
+
+
+@pytest.mark.parametrize("sort", [None, "logins_count:-1", "last_login:1"])
+@pytest.mark.parametrize("q", RANGED)
+async def test_broad_integer_and_date_tests_page_alike_off_their_indexes(
+    world: World, monkeypatch: pytest.MonkeyPatch, backend: str, q: str, sort: str | None
+) -> None:
+    """Matching ``SQLITE_BROAD`` users or more, such tests are kept off their indexes on SQLite
+    (``+column``), so that the page is read along the index of the sort order: the same users
+    in the same order, and the same total, as through the indexes."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(world.db.engine.sync_engine, "before_cursor_execute", record)
+    found = await world.found(q)
+    expected = [label for label in await world.ordered(sort or "created_at:1") if label in found]
+    narrow = await _page(world, q, sort)  # six users: under SQLITE_BROAD
+    assert not any("+ users." in statement for statement in statements)
+    monkeypatch.setattr(repository, "SQLITE_BROAD", 1)
+    broad = await _page(world, q, sort)
+    event.remove(world.db.engine.sync_engine, "before_cursor_execute", record)
+    assert narrow == broad == (expected[1:3], min(len(found), 3))
+    unindexed = any("+ users." in statement for statement in statements)
+    assert unindexed is (backend == "sqlite")

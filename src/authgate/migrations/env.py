@@ -9,6 +9,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from authgate.migrate import include_object, other_engines_ignored
 from authgate.models import Base
 
 MIGRATION_LOCK = 0x6175746867617465  # "authgate"
@@ -25,16 +26,18 @@ def _url() -> str:
 
 
 def _run(connection: Connection) -> None:
-    is_sqlite = connection.dialect.name == "sqlite"
+    dialect = connection.dialect.name
+    is_sqlite = dialect == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=is_sqlite,
         compare_type=True,
+        include_object=include_object(dialect),
     )
-    if connection.dialect.name == "postgresql":
+    if dialect == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-    with context.begin_transaction():
+    with context.begin_transaction(), other_engines_ignored(target_metadata, dialect):
         context.run_migrations()
 
 

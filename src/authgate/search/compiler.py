@@ -5,6 +5,13 @@ searched row (or correlated subqueries on it), so it never reaches another tenan
 
 Every leaf is TRUE or FALSE, never NULL (nullable columns are tested with IS NOT NULL first),
 so ``NOT`` keeps Lucene's meaning: ``-name:x`` includes records without a name.
+
+``where(..., indexed=False)`` builds the same condition with its tests on integer and date
+columns kept off their indexes on SQLite (``sql.unindexed``): for a query that matches many
+rows, walking the index of the sort order and stopping at the page's end is far cheaper than
+reading every match through a range index and sorting them, and SQLite's planner, without
+statistics on ranges, cannot tell the two cases apart. ``tests_ranged`` says whether the two
+conditions differ at all.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import assert_never
 from sqlalchemy import ColumnElement, and_, not_, or_, true
 
 from authgate.search import sql
-from authgate.search.schema import JsonField, ScalarField, Schema, TextField
+from authgate.search.schema import RANGED, JsonField, ScalarField, Schema, TextField
 from authgate.search.tree import (
     And,
     Equals,
@@ -31,34 +38,57 @@ from authgate.search.tree import (
 )
 
 
-def where(query: Query, schema: Schema) -> ColumnElement[bool]:
-    """The condition that ``query`` (parsed with ``schema``) describes."""
+def where(query: Query, schema: Schema, *, indexed: bool = True) -> ColumnElement[bool]:
+    """The condition that ``query`` (parsed with ``schema``) describes; with ``indexed=False``,
+    its integer and date tests kept off their indexes on SQLite."""
     match query:
         case Equals(field, value):
-            return _equals(schema, field, value)
+            return _equals(schema, field, value, indexed)
         case Like(field, pattern):
             return schema.text(field).like(pattern)
         case Range():
-            return _range(schema.scalar(query.field), query)
+            return _range(_scalar(schema.scalar(query.field), indexed), query)
         case Exists(field):
-            return _exists(schema, field)
+            return _exists(schema, field, indexed)
         case Not(child):
-            return not_(where(child, schema))
+            return not_(where(child, schema, indexed=indexed))
         case And(children):
-            return and_(*(where(child, schema) for child in children))
+            return and_(*(where(child, schema, indexed=indexed) for child in children))
         case Or(children):
-            return or_(*(where(child, schema) for child in children))
+            return or_(*(where(child, schema, indexed=indexed) for child in children))
         case MatchAll():
             return true()
         case _:
             assert_never(query)
 
 
-def _equals(schema: Schema, name: str, value: str | int | bool | Period) -> ColumnElement[bool]:
+def tests_ranged(query: Query, schema: Schema) -> bool:
+    """Whether ``query`` tests an integer or date field (``indexed`` changes its condition)."""
+    match query:
+        case Equals(field) | Range(field) | Exists(field):
+            return schema.kind_of(field) in RANGED
+        case Not(child):
+            return tests_ranged(child, schema)
+        case And(children) | Or(children):
+            return any(tests_ranged(child, schema) for child in children)
+        case Like() | MatchAll():
+            return False
+        case _:
+            assert_never(query)
+
+
+def _scalar(field: ScalarField, indexed: bool) -> ScalarField:
+    return field if indexed or field.kind not in RANGED else field.unindexed()
+
+
+def _equals(
+    schema: Schema, name: str, value: str | int | bool | Period, indexed: bool
+) -> ColumnElement[bool]:
     field = schema.field(name)
     if isinstance(field, TextField):
         return field.text.equals(str(value))
     if isinstance(field, ScalarField):
+        field = _scalar(field, indexed)
         column = field.column
         if isinstance(value, Period):
             return field.guard(and_(column >= value.start, column < value.end))
@@ -78,11 +108,12 @@ def _range(field: ScalarField, query: Range) -> ColumnElement[bool]:
     return field.guard(and_(*tests))
 
 
-def _exists(schema: Schema, name: str) -> ColumnElement[bool]:
+def _exists(schema: Schema, name: str, indexed: bool) -> ColumnElement[bool]:
     field = schema.field(name)
     if isinstance(field, TextField):
         return field.text.exists()
     if isinstance(field, ScalarField):
+        field = _scalar(field, indexed)
         return field.column.is_not(None) if field.nullable else true()
     assert isinstance(field, JsonField)
     return sql.metadata_exists(*schema.json_path(name))

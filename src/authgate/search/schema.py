@@ -3,8 +3,9 @@
 A ``Schema`` maps each field name of the query language to how it is stored:
 
 - ``TextField``: matched whole, with wildcards, through a ``Text`` (an expression, how values
-  are folded, the column that may be NULL); ``bare=True`` makes it one of the fields a term
-  without a field name is matched against;
+  are folded, the column that may be NULL; ``FoldedText`` for a column stored as written and
+  compared ignoring case); ``bare=True`` makes it one of the fields a term without a field
+  name is matched against;
 - ``ScalarField``: a boolean, integer or date column (dates and integers take ranges);
 - ``JsonField``: a JSON object searched by path (``app_metadata.plan``, ``details.request.ip``).
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -70,6 +71,21 @@ class Text:
         return true() if self.nullable is None else self.nullable.is_not(None)
 
 
+class FoldedText(Text):
+    """A column stored as written and compared ignoring case, the value lower-cased (an index
+    per engine serves exact values and prefixes: see ``sql.folded_equals``)."""
+
+    def __init__(self, column: SQLColumnExpression[Any]) -> None:
+        super().__init__(column, fold=str.lower, nullable=column)
+
+    def equals(self, text: str) -> ColumnElement[bool]:
+        return self._guard(sql.folded_equals(self.expr, text.lower()))
+
+    def like(self, pattern: Pattern) -> ColumnElement[bool]:
+        folded = tuple(part if isinstance(part, Wild) else part.lower() for part in pattern)
+        return self._guard(sql.folded_like(self.expr, folded))
+
+
 def column_text(column: SQLColumnExpression[Any], *, nullable: bool = True) -> Text:
     """A case-sensitive text column compared as stored."""
     return Text(column, nullable=column if nullable else None)
@@ -94,6 +110,10 @@ class ScalarField:
     def guard(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
         """``condition``, FALSE where the column is NULL (so that ``NOT`` includes those)."""
         return and_(self.column.is_not(None), condition) if self.nullable else condition
+
+    def unindexed(self) -> ScalarField:
+        """The field with its column kept off its indexes on SQLite (``sql.unindexed``)."""
+        return replace(self, column=sql.unindexed(self.column))
 
 
 @dataclass(frozen=True)

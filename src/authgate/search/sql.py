@@ -4,7 +4,13 @@
 built before the engine is known:
 
 - case-sensitive wildcards: ``GLOB`` on SQLite (its ``LIKE`` ignores ASCII case), ``LIKE`` on
-  PostgreSQL (case-insensitive fields are lower-cased and use ``LIKE`` on both);
+  PostgreSQL;
+- case-insensitive columns: ``lower(x) = v`` and ``lower(x) LIKE p`` on PostgreSQL, served by an
+  index on ``lower(x)``; on SQLite ``x COLLATE NOCASE = v`` and ``x LIKE p``, served by an index
+  on ``x COLLATE NOCASE``. SQLite's ``NOCASE``, ``LIKE`` and ``lower()`` all fold ASCII letters
+  only, so these match exactly the rows ``lower(x)`` would (``v`` and ``p`` are lower-cased);
+- a column kept off its indexes: ``+x`` on SQLite, for a plan that walks the index of the sort
+  order instead (see ``unindexed``);
 - JSON (metadata) values: on PostgreSQL a ``jsonb @? jsonpath`` test in lax mode, so arrays
   met along the path or at its end are searched through, as Auth0 does (a GIN index on the
   column can serve it); on SQLite a chain of ``json_each``, one key at a time, with the same
@@ -29,6 +35,7 @@ from sqlalchemy import (
     ColumnElement,
     SQLColumnExpression,
     String,
+    UnaryExpression,
     and_,
     case,
     cast,
@@ -41,6 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONPATH
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import coercions, operators, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -113,6 +121,34 @@ def like(
         return as_like
     as_glob = expr.op("GLOB", is_comparison=True)(glob_pattern(pattern))
     return PerDialect(sqlite=as_glob, postgresql=as_like)
+
+
+def folded_equals(column: SQLColumnExpression[Any], text: str) -> ColumnElement[bool]:
+    """``column`` equals the lower-cased ``text`` whatever the case of ``column``."""
+    return PerDialect(
+        sqlite=column.collate("NOCASE") == text, postgresql=func.lower(column) == text
+    )
+
+
+def folded_like(column: SQLColumnExpression[Any], pattern: Pattern) -> ColumnElement[bool]:
+    """``column`` matches the lower-cased ``pattern`` whatever the case of ``column``."""
+    return PerDialect(
+        sqlite=like(column, pattern, case_sensitive=False),
+        postgresql=like(func.lower(column), pattern, case_sensitive=False),
+    )
+
+
+# -- plans ----------------------------------------------------------------------------------
+
+
+def unindexed(column: SQLColumnExpression[_T]) -> ColumnElement[_T]:
+    """``column``, which SQLite will not look up in an index: ``+column`` (the value is the
+    same). Without STAT4 statistics SQLite takes a range on an indexed column to be selective
+    whatever its bounds; a condition built on this expression leaves it to walk the index of
+    the sort order instead. PostgreSQL, which knows, gets the column itself."""
+    expression = coercions.expect(roles.ExpressionElementRole, column)
+    plus = UnaryExpression(expression, operator=operators.custom_op("+"), type_=expression.type)
+    return PerDialect(sqlite=plus, postgresql=expression)
 
 
 # -- metadata -------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.connections.models import Connection
 from authgate.users.models import PasswordHistory, User
+from authgate.users.search import UserFilter
 
 MAX_HISTORY = 24
 
@@ -47,31 +48,51 @@ async def in_connection(
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
 
+SQLITE_BROAD = 5000
+"""On SQLite, a search whose integer and date tests match at least this many users is paged by
+walking the index of its sort order, with those tests kept off their own indexes. SQLite has no
+statistics on how many rows a range holds (no STAT4), so left to itself it reads every match
+of ``logins_count:[0 TO 400]`` through the range index and sorts them all for one page. Under
+this many matches that plan is the cheaper one (it reads the matches only); above it the walk
+meets a page's worth of matches early."""
+
+
 async def search(
     session: AsyncSession,
     tenant_id: str,
     *,
-    where: ColumnElement[bool] | None,
+    matching: UserFilter,
     order_by: list[Any],
     offset: int,
     limit: int,
-    count: bool,
+    count_up_to: int | None,
 ) -> tuple[list[User], int | None]:
-    stmt = select(User).where(User.tenant_id == tenant_id)
-    if where is not None:
-        stmt = stmt.where(where)
-    items = list(
-        (await session.execute(stmt.order_by(*order_by).offset(offset).limit(limit))).scalars()
+    """One page of the users ``matching`` keeps, and with ``count_up_to`` how many there are,
+    counted no further than that."""
+    conditions = [User.tenant_id == tenant_id, *matching.where()]
+    probe = SQLITE_BROAD if matching.tests_ranged and _is_sqlite(session) else 0
+    matched = 0
+    if probe or count_up_to is not None:
+        matched = await _count(session, conditions, up_to=max(probe, count_up_to or 0))
+    if probe and matched >= probe:
+        conditions = [User.tenant_id == tenant_id, *matching.where(indexed=False)]
+    stmt = select(User).where(*conditions).order_by(*order_by).offset(offset).limit(limit)
+    items = list((await session.execute(stmt)).scalars())
+    return items, None if count_up_to is None else min(matched, count_up_to)
+
+
+async def _count(
+    session: AsyncSession, conditions: list[ColumnElement[bool]], *, up_to: int
+) -> int:
+    """How many users pass ``conditions``, counting no further than ``up_to``."""
+    matches = (
+        select(literal_column("1")).select_from(User).where(*conditions).limit(up_to).subquery()
     )
-    total = None
-    if count:
-        total = int(
-            await session.scalar(
-                select(func.count()).select_from(stmt.with_only_columns(User.id).subquery())
-            )
-            or 0
-        )
-    return items, total
+    return int(await session.scalar(select(func.count()).select_from(matches)) or 0)
+
+
+def _is_sqlite(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 async def connection_names(session: AsyncSession, connection_ids: set[str]) -> dict[str, str]:

@@ -6,10 +6,15 @@ the shared Lucene-subset parser (``authgate.search``) against the ``USERS`` sche
 SQLAlchemy condition on ``User``. The caller always adds ``User.tenant_id == ...``::
 
     stmt = select(User).where(User.tenant_id == tenant_id, where(parse(q))).order_by(*order_by(s))
+
+``search_filter(q)`` keeps the parsed query as a ``UserFilter``, which the repository compiles
+as it needs: as is, or with its integer and date tests kept off their indexes on SQLite
+(``authgate.search.compiler``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, UnaryExpression
@@ -20,7 +25,15 @@ from authgate.search.tree import MatchAll, Query, SearchSyntaxError
 from authgate.users.models import User
 from authgate.users.search_fields import USERS
 
-__all__ = ["Query", "SearchSyntaxError", "order_by", "parse", "search_clause", "where"]
+__all__ = [
+    "Query",
+    "SearchSyntaxError",
+    "UserFilter",
+    "order_by",
+    "parse",
+    "search_filter",
+    "where",
+]
 
 
 def parse(q: str) -> Query:
@@ -28,18 +41,41 @@ def parse(q: str) -> Query:
     return parser.parse(q, USERS)
 
 
-def where(query: Query) -> ColumnElement[bool]:
+def where(query: Query, *, indexed: bool = True) -> ColumnElement[bool]:
     """The condition on ``User`` (and its connection) that ``query`` describes."""
-    return compiler.where(query, USERS)
+    return compiler.where(query, USERS, indexed=indexed)
 
 
-def search_clause(q: str | None) -> ColumnElement[bool] | None:
-    """The condition for ``q``; None when there is nothing to filter on (no ``q``, a blank
-    one, or ``*``). Raises ``SearchSyntaxError``."""
+@dataclass(frozen=True)
+class UserFilter:
+    """Which users a search keeps: those ``query`` matches (all without one) that pass every
+    one of ``extra`` (``connection=``)."""
+
+    query: Query | None = None
+    extra: tuple[ColumnElement[bool], ...] = ()
+
+    def where(self, *, indexed: bool = True) -> list[ColumnElement[bool]]:
+        """The conditions; ``indexed=False`` keeps the integer and date tests of ``query`` off
+        their indexes on SQLite."""
+        found = [] if self.query is None else [where(self.query, indexed=indexed)]
+        return [*found, *self.extra]
+
+    @property
+    def tests_ranged(self) -> bool:
+        """Whether ``query`` tests an integer or date field (``indexed`` makes a difference)."""
+        return self.query is not None and compiler.tests_ranged(self.query, USERS)
+
+    def narrowed(self, condition: ColumnElement[bool]) -> UserFilter:
+        return UserFilter(self.query, (*self.extra, condition))
+
+
+def search_filter(q: str | None) -> UserFilter:
+    """The filter for ``q``, without a query when there is nothing to filter on (no ``q``, a
+    blank one, or ``*``). Raises ``SearchSyntaxError``."""
     if q is None or not q.strip():
-        return None
+        return UserFilter()
     query = parse(q)
-    return None if isinstance(query, MatchAll) else where(query)
+    return UserFilter(None if isinstance(query, MatchAll) else query)
 
 
 _SORTABLE: dict[str, SQLColumnExpression[Any]] = {

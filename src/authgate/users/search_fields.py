@@ -8,8 +8,9 @@ ignore case; all other fields, metadata included, are case-sensitive. A term wit
 name is matched against ``user_id``, ``email``, ``username``, ``phone_number``, ``name``,
 ``given_name``, ``family_name`` and ``nickname`` (never metadata, as in Auth0).
 
-``identities.connection`` is a correlated EXISTS on the user's own connection row; everything
-else reads the user row.
+``email.domain`` reads ``email_domain`` (``email_key`` after its last ``@``, kept by
+``UserService``); ``identities.connection`` is a correlated EXISTS on the user's own connection
+row; everything else reads the user row.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, exists, func
 
 from authgate.connections.models import Connection
 from authgate.search import sql
-from authgate.search.schema import JsonField, Kind, ScalarField, Schema, Text, TextField
+from authgate.search.schema import (
+    FoldedText,
+    JsonField,
+    Kind,
+    ScalarField,
+    Schema,
+    Text,
+    TextField,
+)
 from authgate.search.tree import Pattern, Wild
 from authgate.users.models import User
 
@@ -60,26 +69,13 @@ class _Connection(Text):
         return exists().where(Connection.id == User.connection_id, matches)
 
 
-class _EmailDomain(Text):
-    """``email.domain``: what follows the ``@`` of the email, case-insensitive."""
-
-    def __init__(self) -> None:
-        super().__init__(User.email_key, fold=_fold_email, nullable=User.email_key)
-
-    def equals(self, text: str) -> ColumnElement[bool]:
-        return self.like((text,))
-
-    def like(self, pattern: Pattern) -> ColumnElement[bool]:
-        return super().like((Wild.ANY, "@", *pattern))
-
-
 def _text(column: SQLColumnExpression[Any], *, bare: bool = False) -> TextField:
     return TextField(Text(column, nullable=column), bare=bare)
 
 
 def _folded(column: SQLColumnExpression[Any]) -> TextField:
-    """A case-insensitive profile field: compared lower-cased."""
-    return TextField(Text(func.lower(column), fold=str.lower, nullable=column), bare=True)
+    """A case-insensitive profile field, stored as written."""
+    return TextField(FoldedText(column), bare=True)
 
 
 USERS = Schema(
@@ -88,7 +84,9 @@ USERS = Schema(
         "email": TextField(
             Text(User.email_key, fold=_fold_email, nullable=User.email_key), bare=True
         ),
-        "email.domain": TextField(_EmailDomain()),
+        "email.domain": TextField(
+            Text(User.email_domain, fold=_fold_email, nullable=User.email_domain)
+        ),
         "email_verified": ScalarField(Kind.BOOLEAN, User.email_verified),
         "username": TextField(
             Text(User.username_key, fold=str.lower, nullable=User.username_key), bare=True

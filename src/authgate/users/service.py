@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +80,11 @@ def email_key(email: str | None) -> str | None:
     return unicodedata.normalize("NFC", email).lower() if email else None
 
 
+def email_domain(key: str | None) -> str | None:
+    """What ``email.domain`` searches: ``email_key`` after its last ``@`` (None without one)."""
+    return key.rpartition("@")[2] if key and "@" in key else None
+
+
 def _username_key(username: str | None) -> str | None:
     return username.lower() if username else None
 
@@ -131,14 +135,22 @@ class UserService:
         count: bool,
         max_results: int,
     ) -> tuple[list[User], int | None]:
-        """Auth0's user search: Lucene-subset ``q``, ``sort``, the first ``max_results`` only."""
+        """Auth0's user search: Lucene-subset ``q``, ``sort``, the first ``max_results`` only.
+
+        With ``count``, the total is counted up to ``max_results`` and no further, with or
+        without ``q``: Auth0 answers ``total`` as "the total number of results in the query
+        (max 1,000)" for the list users endpoint (Auth0 Community, "Paging the List Users
+        query"), the same 1,000 its docs set as the most users a search can retrieve ("View
+        Search Results by Page", "Limitation"). Counting a million matches to print a number
+        nobody can page to would cost seconds.
+        """
         if offset + limit > max_results:
             raise Invalid(
                 f"You can only page through the first {max_results} results; narrow the query.",
                 error_code="invalid_query_string",
             )
         try:
-            where = search.search_clause(q)
+            matching = search.search_filter(q)
             order = search.order_by(sort)
         except search.SearchSyntaxError as exc:
             raise Invalid(
@@ -146,16 +158,15 @@ class UserService:
             ) from exc
         if connection is not None:
             record = await self._connections.record(tenant_id, connection)
-            clause = User.connection_id == (record.id if record else "")
-            where = clause if where is None else and_(where, clause)
+            matching = matching.narrowed(User.connection_id == (record.id if record else ""))
         return await repository.search(
             session,
             tenant_id,
-            where=where,
+            matching=matching,
             order_by=order,
             offset=offset,
             limit=limit,
-            count=count,
+            count_up_to=max_results if count else None,
         )
 
     async def by_email(self, session: AsyncSession, tenant_id: str, email: str) -> list[User]:
@@ -228,13 +239,15 @@ class UserService:
     ) -> User:
         now = self._clock.now()
         provider = connection.strategy.provider
+        key = email_key(email)
         return User(
             id=random_hex(16),
             tenant_id=tenant.id,
             connection_id=connection.id,
             user_id=f"{provider}|{custom_id or random_hex(12)}",
             email=unicodedata.normalize("NFC", email).lower(),
-            email_key=email_key(email),
+            email_key=key,
+            email_domain=email_domain(key),
             email_verified=False,
             phone_verified=False,
             user_metadata={},
@@ -340,6 +353,7 @@ class UserService:
         if other is not None and other.id != user.id:
             raise UserExists("email")
         user.email, user.email_key = unicodedata.normalize("NFC", email).lower(), key
+        user.email_domain = email_domain(key)
 
     async def _change_username(
         self,
