@@ -146,7 +146,7 @@ async def _email_domains(url: str) -> dict[str | None, str | None]:
     try:
         async with engine.connect() as connection:
             rows = await connection.execute(text("SELECT email_key, email_domain FROM users"))
-            return {key: domain for key, domain in rows}
+            return {row[0]: row[1] for row in rows}
     finally:
         await engine.dispose()
 
