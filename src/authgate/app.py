@@ -30,7 +30,16 @@ from authgate.api import (
 )
 from authgate.core.errors import DomainError
 from authgate.core.fields import describe_validation_error
-from authgate.http import dbconnections, ops, testing, token, wellknown
+from authgate.http import (
+    authorize,
+    dbconnections,
+    ops,
+    revoke,
+    testing,
+    token,
+    userinfo,
+    wellknown,
+)
 from authgate.http.body_limit import BodyLimit
 from authgate.http.errors import PayloadTooLarge, error_for_path, known_error
 from authgate.http.tenancy import UnknownHost
@@ -38,6 +47,7 @@ from authgate.observability import AccessLog, Metrics, configure_logging
 from authgate.protocol.errors import OAuthError
 from authgate.services import Services, build_services
 from authgate.settings import Settings
+from authgate.web import login as web_login
 from authgate.web import routes as web_routes
 
 log = logging.getLogger("authgate")
@@ -109,6 +119,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         ops.router,
         wellknown.router,
         token.router,
+        authorize.router,
+        userinfo.router,
+        revoke.router,
+        web_login.router,
         dbconnections.router,
         web_routes.router,
         clients.router,

@@ -11,11 +11,14 @@ from authgate.email.models import EmailMessage, EmailProvider, EmailTemplate
 from authgate.jobs.models import Job
 from authgate.keys.models import SigningKey
 from authgate.logs.models import LogEvent
+from authgate.sessions.models import LoginSession
 from authgate.tenants.models import Tenant, TenantDomain
 from authgate.tickets.models import Ticket
+from authgate.tokens.models import AuthorizationCode, RefreshToken
 from authgate.users.models import PasswordHistory, User
 
 __all__ = [
+    "AuthorizationCode",
     "Base",
     "Client",
     "ClientGrant",
@@ -28,7 +31,9 @@ __all__ = [
     "Job",
     "LogEvent",
     "LoginBlock",
+    "LoginSession",
     "PasswordHistory",
+    "RefreshToken",
     "ResourceServer",
     "SigningKey",
     "Tenant",

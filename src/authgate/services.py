@@ -21,18 +21,22 @@ from authgate.core.shared_state import CLOCK_OFFSET_MS, SharedState
 from authgate.db import Database
 from authgate.email.service import EmailService
 from authgate.jobs.service import JobService
+from authgate.keys.opaque import SealedTokens
 from authgate.keys.service import KeyService
 from authgate.logs.queries import LogQueries
 from authgate.logs.service import LogService
 from authgate.passwords import PasswordHasher
 from authgate.protocol.grants.base import TokenContext
 from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
+from authgate.sessions.service import SessionService
 from authgate.settings import Settings
 from authgate.tenants.service import TenantService
 from authgate.tickets.service import TicketService
+from authgate.tokens.service import CodeService, RefreshTokenService
 from authgate.users.authentication import LoginSystem
 from authgate.users.flows import AccountFlows
 from authgate.users.imports import UserImporter
+from authgate.users.profiles import UserProfiles
 from authgate.users.service import UserService
 
 
@@ -79,17 +83,33 @@ class Services:
     background: Background
     user_imports: UserImporter
     logins: LoginSystem
+    sessions: SessionService
+    transactions: SecretBox
+    """Seals the state of an authorization request while the user is on the hosted pages."""
+    opaque_tokens: SecretBox
 
     async def token_context(
         self, tenant: TenantRecord, info: RequestInfo | None = None
     ) -> TokenContext:
+        info = info or RequestInfo()
+        device = {"initial_ip": info.ip or "", "initial_user_agent": info.user_agent or ""}
         return TokenContext(
             tenant=tenant,
             directory=CachedDirectory(self, tenant.id),
             signer=await self.keys.signer(tenant),
             clock=self.clock,
-            passwords=self.logins.for_request(tenant, info or RequestInfo()),
+            passwords=self.logins.for_request(tenant, info),
+            codes=self.codes(tenant.id),
+            refresh_tokens=RefreshTokenService(self.db, self.clock, tenant.id, device),
+            users=UserProfiles(self.db, tenant),
+            opaque=self.opaque(tenant.id),
         )
+
+    def codes(self, tenant_id: str) -> CodeService:
+        return CodeService(self.db, self.clock, tenant_id)
+
+    def opaque(self, tenant_id: str) -> SealedTokens:
+        return SealedTokens(self.opaque_tokens, tenant_id)
 
     async def start(self) -> None:
         await self.cache.start()
@@ -168,6 +188,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
         logins=LoginSystem(db, connections, hasher, logs, clock),
+        sessions=SessionService(clock),
+        transactions=SecretBox(master_key, "authorization-transaction"),
+        opaque_tokens=SecretBox(master_key, "opaque-access-token"),
     )
 
 

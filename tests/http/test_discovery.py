@@ -20,16 +20,25 @@ async def test_metadata_documents(client: httpx.AsyncClient, path: str) -> None:
     assert body["token_endpoint"] == f"{ISSUER}oauth/token"
     assert body["jwks_uri"] == f"{ISSUER}.well-known/jwks.json"
     assert body["grant_types_supported"] == [
+        "authorization_code",
         "client_credentials",
         "http://auth0.com/oauth/grant-type/password-realm",
         "password",
+        "refresh_token",
     ]
     assert body["token_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "client_secret_post",
         "none",
     ]
-    assert "authorization_endpoint" not in body, "only what is implemented is advertised"
+    assert body["authorization_endpoint"] == f"{ISSUER}authorize"
+    assert body["userinfo_endpoint"] == f"{ISSUER}userinfo"
+    assert body["revocation_endpoint"] == f"{ISSUER}oauth/revoke"
+    assert body["response_types_supported"] == ["code"]
+    assert body["code_challenge_methods_supported"] == ["S256"]
+    assert body["authorization_response_iss_parameter_supported"] is True
+    assert "end_session_endpoint" not in body, "only what is implemented is advertised"
+    assert "implicit" not in body["grant_types_supported"]
 
 
 @pytest.mark.parametrize(

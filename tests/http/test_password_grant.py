@@ -224,6 +224,7 @@ async def test_password_grant_uses_the_default_directory(
         "client_id": native["client_id"],
         "username": user["email"],
         "password": GOOD_PASSWORD,
+        "scope": "openid email",
     }
     unset = await client.post("/oauth/token", data=body)
     assert unset.status_code == 400
@@ -232,4 +233,8 @@ async def test_password_grant_uses_the_default_directory(
     )
     response = await client.post("/oauth/token", data=body)
     assert response.status_code == 200, response.text
-    assert _claims(response.json()["access_token"])["aud"] == f"{ISSUER}userinfo"
+    token = response.json()["access_token"]
+    assert token.count(".") != 2  # without an API: opaque, for /userinfo only
+    userinfo = await client.get("/userinfo", headers={"Authorization": f"Bearer {token}"})
+    assert userinfo.status_code == 200, userinfo.text
+    assert userinfo.json()["sub"] == user["user_id"]

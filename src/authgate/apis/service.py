@@ -76,6 +76,10 @@ class ApiService:
                 token_dialect=api.token_dialect,
                 is_system=api.is_system,
                 signing_secret=secret.encode() if secret is not None else None,
+                allow_offline_access=api.allow_offline_access,
+                skip_consent_for_verifiable_first_party_clients=(
+                    api.skip_consent_for_verifiable_first_party_clients
+                ),
             )
 
         return await self._cache.get(("api", tenant_id, identifier), load)

@@ -30,7 +30,7 @@ from authgate.core.errors import Conflict, Invalid, NotFound
 from authgate.core.fields import describe_validation_error, wire_time
 from authgate.core.secretbox import SecretBox
 from authgate.protocol.client_auth import secret_digest
-from authgate.protocol.ports import ClientRecord
+from authgate.protocol.ports import ClientRecord, RefreshPolicy
 from authgate.tenants import repository as tenants
 from authgate.tenants.schemas import TenantSettings
 
@@ -115,6 +115,11 @@ class ClientService:
                 secret_digest=None if is_public or secret is None else secret_digest(secret),
                 is_first_party=client.is_first_party,
                 id_token_lifetime=client.jwt_configuration.get("lifetime_in_seconds"),
+                callbacks=tuple(client.callbacks),
+                allowed_logout_urls=tuple(client.allowed_logout_urls),
+                web_origins=tuple(client.web_origins),
+                allowed_origins=tuple(client.allowed_origins),
+                refresh=refresh_policy(client.refresh_token),
             )
 
         return await self._cache.get(("client", tenant_id, client_id), load)
@@ -262,3 +267,19 @@ class ClientService:
         client.client_secret = self._box.seal(
             secret.encode(), context=f"client-secret:{client.client_id}"
         )
+
+
+def refresh_policy(settings: dict[str, Any]) -> RefreshPolicy:
+    """A client's ``refresh_token`` object (Auth0 defaults for missing fields) as a policy."""
+    expiring = settings.get("expiration_type", "non-expiring") == "expiring"
+    rotating = settings.get("rotation_type", "non-rotating") == "rotating"
+    lifetime = settings.get("token_lifetime", 2_592_000)
+    idle = settings.get("idle_token_lifetime", 1_296_000)
+    infinite = settings.get("infinite_token_lifetime", True)
+    infinite_idle = settings.get("infinite_idle_token_lifetime", True)
+    return RefreshPolicy(
+        rotating=rotating,
+        leeway=int(settings.get("leeway", 0)) if rotating else 0,
+        lifetime=None if infinite or not expiring else int(lifetime),
+        idle_lifetime=None if infinite_idle or not expiring else int(idle),
+    )

@@ -229,6 +229,19 @@ class ConnectionService:
     async def is_enabled(self, session: AsyncSession, connection_id: str, client_id: str) -> bool:
         return await repository.is_enabled(session, connection_id, client_id)
 
+    async def database_for_client(
+        self, session: AsyncSession, tenant_id: str, client_id: str
+    ) -> str | None:
+        """The database connection a hosted login page uses for a client that names none:
+        the first (oldest) database connection enabled for it."""
+        for connection in await repository.all_for_tenant(session, tenant_id):
+            record = self.to_record(connection)
+            if record.strategy.is_database and await repository.is_enabled(
+                session, connection.id, client_id
+            ):
+                return connection.name
+        return None
+
     async def enable_all_for_client(
         self, session: AsyncSession, tenant_id: str, client_id: str
     ) -> None:

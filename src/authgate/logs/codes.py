@@ -25,6 +25,13 @@ DESCRIPTIONS: dict[str, str] = {
     "fapi": "Failed API Operation",
     "sepft": "Success Exchange: Password for Access Token",
     "fepft": "Failed Exchange: Password for Access Token",
+    "seacft": "Success Exchange: Authorization Code for Access Token",
+    "feacft": "Failed Exchange: Authorization Code for Access Token",
+    "sertft": "Success Exchange: Refresh Token for Access Token",
+    "fertft": "Failed Exchange: Refresh Token for Access Token",
+    "slo": "Success Logout",
+    "flo": "Failed Logout",
+    "srrt": "Success Revocation",
     "seccft": "Client Credentials for Access Token",
     "feccft": "Failed Exchange of Client Credentials for Access Token",
     "limit_wc": "Blocked Account",
@@ -33,11 +40,30 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 FAILURES = frozenset(
-    {"f", "fp", "fu", "fs", "fcp", "fcpr", "fv", "fvr", "fce", "fapi", "feccft", "limit_wc", "fui"}
+    {
+        "f",
+        "fp",
+        "fu",
+        "fs",
+        "feacft",
+        "fertft",
+        "flo",
+        "fcp",
+        "fcpr",
+        "fv",
+        "fvr",
+        "fce",
+        "fapi",
+        "feccft",
+        "limit_wc",
+        "fui",
+    }
 )
 
 EXCHANGE_CODES: dict[str, tuple[str | None, str]] = {
     "client_credentials": ("seccft", "feccft"),
+    "authorization_code": ("seacft", "feacft"),
+    "refresh_token": ("sertft", "fertft"),
     "password": (None, "fepft"),
     "http://auth0.com/oauth/grant-type/password-realm": (None, "fepft"),
 }

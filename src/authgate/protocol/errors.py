@@ -56,6 +56,24 @@ class UnsupportedGrantType(OAuthError):
     error = "unsupported_grant_type"
 
 
+class UnsupportedResponseType(OAuthError):
+    error = "unsupported_response_type"
+
+
+class LoginRequired(OAuthError):
+    """OIDC Core §3.1.2.6: ``prompt=none`` and the user is not (or no longer) logged in."""
+
+    error = "login_required"
+
+
+class ConsentRequired(OAuthError):
+    error = "consent_required"
+
+
+class InteractionRequired(OAuthError):
+    error = "interaction_required"
+
+
 class InvalidScope(OAuthError):
     error = "invalid_scope"
 

@@ -19,6 +19,11 @@ class TenantRecord:
     default_audience: str | None = None
     friendly_name: str | None = None
     default_directory: str | None = None
+    session_lifetime: int = 168 * 3600
+    """Seconds an SSO session lasts at most (``session_lifetime``, hours on the wire)."""
+    idle_session_lifetime: int = 72 * 3600
+    allowed_logout_urls: tuple[str, ...] = ()
+    enabled_locales: tuple[str, ...] = ("en",)
 
     @property
     def management_audience(self) -> str:
@@ -28,6 +33,17 @@ class TenantRecord:
     def domain(self) -> str:
         """The issuer's host (and port), as Auth0 writes ``hostname`` in logs."""
         return self.issuer.split("://", 1)[1].split("/", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshPolicy:
+    """A client's ``refresh_token`` settings: rotation, reuse leeway and lifetimes in seconds
+    (None: no limit)."""
+
+    rotating: bool = False
+    leeway: int = 0
+    lifetime: int | None = None
+    idle_lifetime: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +57,11 @@ class ClientRecord:
     """SHA-256 of the client secret: compared in constant time, never the secret itself."""
     is_first_party: bool = True
     id_token_lifetime: int | None = None
+    callbacks: tuple[str, ...] = ()
+    allowed_logout_urls: tuple[str, ...] = ()
+    web_origins: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    refresh: RefreshPolicy = RefreshPolicy()
 
     @property
     def is_public(self) -> bool:
@@ -56,6 +77,8 @@ class ApiRecord:
     token_dialect: str
     is_system: bool = False
     signing_secret: bytes | None = field(default=None, repr=False)
+    allow_offline_access: bool = False
+    skip_consent_for_verifiable_first_party_clients: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +94,92 @@ class ResourceOwner:
 
     user_id: str
     claims: Mapping[str, Any]
+    ref: str = ""
+    """The internal key of the user record (what sessions and grants refer to)."""
+    connection: str | None = None
+    blocked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CodeGrant:
+    """What an authorization code stands for (RFC 6749 §4.1.2, its bindings per §4.1.3)."""
+
+    client_id: str
+    user_ref: str
+    redirect_uri: str
+    scope: tuple[str, ...]
+    audience: str | None
+    nonce: str | None
+    code_challenge: str | None
+    auth_time: int
+    session_id: str | None
+    family_id: str
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshGrant:
+    """What a refresh token stands for, and its rotated successor when the client rotates."""
+
+    id: str
+    family_id: str
+    client_id: str
+    user_ref: str
+    scope: tuple[str, ...]
+    audience: str | None
+    auth_time: int
+    session_id: str | None
+    successor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewRefreshToken:
+    client: ClientRecord
+    user_ref: str
+    scope: tuple[str, ...]
+    audience: str | None
+    auth_time: int
+    session_id: str | None
+    family_id: str | None = None
+
+
+class CodeStore(Protocol):
+    """Authorization codes of one tenant. ``consume`` succeeds once per code, atomically."""
+
+    async def find(self, code: str) -> CodeGrant | None: ...
+
+    async def consume(self, code: str) -> bool: ...
+
+    async def revoke_family(self, family_id: str) -> None: ...
+
+
+class RefreshStore(Protocol):
+    """Refresh tokens of one tenant (RFC 6749 §6; RFC 9700 §4.14).
+
+    ``exchange`` raises ``InvalidGrant`` for an unknown, expired, revoked or foreign token and,
+    for a rotated token presented again after the client's leeway, revokes its whole family
+    first; for a rotating client it rotates atomically and returns the successor.
+    """
+
+    async def issue(self, token: NewRefreshToken) -> str: ...
+
+    async def exchange(self, token: str, client: ClientRecord) -> RefreshGrant: ...
+
+    async def revoke(self, token: str, client: ClientRecord) -> None: ...
+
+
+class UserDirectory(Protocol):
+    async def owner(self, ref: str) -> ResourceOwner | None: ...
+
+    async def owner_by_id(self, user_id: str) -> ResourceOwner | None: ...
+
+
+class OpaqueTokens(Protocol):
+    """Access tokens only for ``/userinfo``: sealed, not JWTs (Auth0's behaviour, §1.2)."""
+
+    def seal(self, claims: Mapping[str, Any]) -> str: ...
+
+    def open(self, token: str) -> dict[str, Any] | None: ...
 
 
 class PasswordVerifier(Protocol):

@@ -51,6 +51,10 @@ def to_record(tenant: Tenant) -> TenantRecord:
         default_audience=settings.default_audience or None,
         friendly_name=settings.friendly_name,
         default_directory=settings.default_directory or None,
+        session_lifetime=int(settings.session_lifetime * 3600),
+        idle_session_lifetime=int(settings.idle_session_lifetime * 3600),
+        allowed_logout_urls=tuple(settings.allowed_logout_urls),
+        enabled_locales=tuple(settings.enabled_locales),
     )
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from authgate.connections.service import ConnectionRecord, ConnectionService
 from authgate.connections.strategies.database import DatabaseOptions
 from authgate.core.clock import Clock
-from authgate.core.fields import wire_time
 from authgate.core.request_info import RequestInfo
 from authgate.db import Database
 from authgate.logs.service import Event, LogService
@@ -26,8 +25,8 @@ from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest,
 from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
 from authgate.users import repository
 from authgate.users.models import User
+from authgate.users.profiles import profile_claims
 from authgate.users.service import email_key
-from authgate.users.wire import default_picture
 
 WRONG_CREDENTIALS = "Wrong email or password."
 
@@ -53,15 +52,23 @@ class DatabaseLogin:
         self._info = info
 
     async def authenticate(
-        self, *, realm: str | None, username: str, password: str, client: ClientRecord
+        self,
+        *,
+        realm: str | None,
+        username: str,
+        password: str,
+        client: ClientRecord,
+        success: str = "sepft",
     ) -> ResourceOwner:
+        """The user, after a successful login logged as ``success`` (``s`` on the hosted
+        login page, ``sepft`` for the password grants)."""
         system, tenant = self._system, self._tenant
         connection = await self._connection(realm, client)
         async with system.db.unit_of_work(write=False) as session:
             user = await self._find(session, connection, username)
         result = await system.hasher.verify(user.password_hash if user else None, password)
         event = Event(
-            type="sepft",
+            type=success,
             client_id=client.client_id,
             client_name=client.name,
             connection=connection.name,
@@ -90,7 +97,12 @@ class DatabaseLogin:
                 session, user.id, at=now, ip=self._info.ip, password_hash=upgraded
             )
             system.logs.add(session, tenant.id, tenant.domain, event)
-        return ResourceOwner(user_id=user.user_id, claims=self._profile(user, now))
+        return ResourceOwner(
+            user_id=user.user_id,
+            claims=profile_claims(user, tenant.issuer),
+            ref=user.id,
+            connection=connection.name,
+        )
 
     async def _connection(self, realm: str | None, client: ClientRecord) -> ConnectionRecord:
         name = realm or self._tenant.default_directory
@@ -116,19 +128,6 @@ class DatabaseLogin:
                 session, connection.id, username_key=username.lower()
             )
         return user
-
-    def _profile(self, user: User, now: Any) -> dict[str, Any]:
-        return {
-            "name": user.name or user.email or user.username,
-            "nickname": user.nickname or (user.email or "").partition("@")[0] or user.username,
-            "picture": user.picture or default_picture(self._tenant.issuer, user),
-            "given_name": user.given_name,
-            "family_name": user.family_name,
-            "email": user.email,
-            "email_verified": user.email_verified,
-            "phone_number": user.phone_number,
-            "updated_at": wire_time(user.updated_at),
-        }
 
 
 def _logged(error: OAuthError) -> OAuthError:

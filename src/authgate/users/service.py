@@ -543,6 +543,14 @@ class UserService:
         policy = PasswordPolicy.from_options(self._options(connection).model_dump())
         return user.email, rule_texts(describe(policy))
 
+    async def password_rules(self, tenant_id: str, connection: str) -> list[str]:
+        """The password rules of a database connection, as the signup page shows them."""
+        record = await self._connections.record(tenant_id, connection)
+        if record is None or not isinstance(record.options, DatabaseOptions):
+            return []
+        policy = PasswordPolicy.from_options(record.options.model_dump())
+        return rule_texts(describe(policy))
+
     async def reset_password(
         self, session: AsyncSession, tenant: TenantRecord, token: str, password: str
     ) -> tuple[User, str | None] | None:

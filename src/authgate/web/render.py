@@ -23,7 +23,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-_environment = Environment(
+environment = Environment(
     loader=PackageLoader("authgate.web", "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
@@ -40,7 +40,7 @@ def page(
     status: int = 200,
 ) -> HTMLResponse:
     token = csrf.token_for(request)
-    body = _environment.get_template(template).render(
+    body = environment.get_template(template).render(
         tenant=tenant, csrf_field=csrf.FIELD, csrf_token=token, **(context or {})
     )
     response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)

@@ -9,10 +9,14 @@ from typing import Any
 from authgate.protocol.ports import (
     ClientRecord,
     Clock,
+    CodeStore,
     Directory,
+    OpaqueTokens,
     PasswordVerifier,
+    RefreshStore,
     Signer,
     TenantRecord,
+    UserDirectory,
 )
 
 
@@ -26,6 +30,10 @@ class TokenContext:
     clock: Clock
     passwords: PasswordVerifier | None = None
     """Present when the request may authenticate a user with a password."""
+    codes: CodeStore | None = None
+    refresh_tokens: RefreshStore | None = None
+    users: UserDirectory | None = None
+    opaque: OpaqueTokens | None = None
 
 
 @dataclass(frozen=True, slots=True)

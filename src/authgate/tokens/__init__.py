@@ -1,0 +1,1 @@
+"""Authorization codes and refresh tokens: the single-use and long-lived grants Authgate keeps."""

@@ -1,0 +1,79 @@
+"""SQL for authorization codes and refresh tokens; single-use steps are one conditional UPDATE
+each (STYLE §5), never a read followed by a write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authgate.tokens.models import AuthorizationCode, RefreshToken
+
+
+async def code(session: AsyncSession, tenant_id: str, digest: str) -> AuthorizationCode | None:
+    stmt = select(AuthorizationCode).where(
+        AuthorizationCode.code_digest == digest, AuthorizationCode.tenant_id == tenant_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def consume_code(session: AsyncSession, tenant_id: str, digest: str, at: datetime) -> bool:
+    """Marks the code consumed; True for the one caller that did it."""
+    stmt = (
+        update(AuthorizationCode)
+        .where(
+            AuthorizationCode.code_digest == digest,
+            AuthorizationCode.tenant_id == tenant_id,
+            AuthorizationCode.consumed_at.is_(None),
+        )
+        .values(consumed_at=at)
+        .returning(AuthorizationCode.code_digest)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def refresh_token(session: AsyncSession, tenant_id: str, digest: str) -> RefreshToken | None:
+    stmt = select(RefreshToken).where(
+        RefreshToken.token_digest == digest, RefreshToken.tenant_id == tenant_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def rotate(session: AsyncSession, token_id: str, at: datetime) -> bool:
+    """Marks a live token rotated; True for the one caller that did it."""
+    stmt = (
+        update(RefreshToken)
+        .where(
+            RefreshToken.id == token_id,
+            RefreshToken.rotated_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(rotated_at=at, last_exchanged_at=at)
+        .returning(RefreshToken.id)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def touch(
+    session: AsyncSession, token_id: str, at: datetime, idle_expires_at: datetime | None
+) -> None:
+    stmt = (
+        update(RefreshToken)
+        .where(RefreshToken.id == token_id)
+        .values(last_exchanged_at=at, idle_expires_at=idle_expires_at)
+    )
+    await session.execute(stmt)
+
+
+async def revoke_family(session: AsyncSession, tenant_id: str, family_id: str, at: datetime) -> int:
+    stmt = (
+        update(RefreshToken)
+        .where(
+            RefreshToken.tenant_id == tenant_id,
+            RefreshToken.family_id == family_id,
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=at)
+    )
+    return (await session.execute(stmt)).rowcount or 0  # type: ignore[attr-defined]

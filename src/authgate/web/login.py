@@ -1,0 +1,298 @@
+"""The hosted login, signup and consent pages of an authorization request (DESIGN §3.5;
+reference §1.2). Each page carries the request sealed in ``state`` (``web.transaction``); a
+successful step starts a new SSO session and hands back to ``/authorize/resume``.
+
+Field names are Universal Login's: ``username``, ``password``, ``action=default``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from authgate.core.errors import DomainError
+from authgate.core.request_info import RequestInfo
+from authgate.http.forwarding import client_ip
+from authgate.http.params import unique_pairs
+from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
+from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
+from authgate.services import Services
+from authgate.sessions.service import COOKIE
+from authgate.users.errors import PasswordRejected, UserExists
+from authgate.users.profiles import resource_owner
+from authgate.users.service import Signup
+from authgate.web import csrf, transaction
+from authgate.web.render import SECURITY_HEADERS, page
+
+router = APIRouter(include_in_schema=False)
+MAX_FORM_BYTES = 16 * 1024
+EXPIRED = "This login request has expired or is invalid. Return to the application and try again."
+
+
+class _Step:
+    """The transaction and client behind a page, or the error page to show instead."""
+
+    def __init__(self, txn: transaction.Transaction, client: ClientRecord, state: str) -> None:
+        self.txn, self.client, self.state = txn, client, state
+
+    @property
+    def requested_connection(self) -> str | None:
+        return self.txn.params.get("connection")
+
+
+async def _connection(request: Request, tenant: TenantRecord, step: _Step) -> str:
+    """The connection named by the request, the tenant's default directory, or the client's
+    first enabled database connection."""
+    named = step.requested_connection or tenant.default_directory
+    if named:
+        return named
+    services = services_of(request)
+    async with services.db.unit_of_work(write=False) as session:
+        found = await services.connections.database_for_client(
+            session, tenant.id, step.client.client_id
+        )
+    return found or ""
+
+
+async def _step(request: Request, tenant: TenantRecord, state: str) -> _Step | None:
+    services = services_of(request)
+    txn = transaction.unseal(services.transactions, tenant.id, state, now=services.clock.time())
+    if txn is None:
+        return None
+    client = await services.clients.record(tenant.id, txn.params.get("client_id", ""))
+    return None if client is None else _Step(txn, client, state)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise InvalidRequest("The form is too large.")
+    try:
+        return unique_pairs(parse_qsl(body.decode(), keep_blank_values=True))
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest("The form is not valid UTF-8.") from exc
+
+
+def _info(request: Request, services: Services, tenant: TenantRecord) -> RequestInfo:
+    return RequestInfo(
+        ip=client_ip(request, services.settings.trusted_proxies),
+        user_agent=request.headers.get("user-agent"),
+        hostname=tenant.domain,
+    )
+
+
+def _expired(request: Request, tenant: TenantRecord) -> Response:
+    context = {"heading": "Something went wrong", "message": EXPIRED, "error": True}
+    return page(request, tenant, "message.html", context, status=400)
+
+
+def _render(
+    request: Request,
+    tenant: TenantRecord,
+    template: str,
+    step: _Step,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    context = {"state": step.state, "client_name": step.client.name, **extra}
+    return page(request, tenant, template, context, status=status)
+
+
+# -- login ----------------------------------------------------------------------------------
+
+
+@router.get("/u/login")
+async def login_page(request: Request, state: str = "") -> Response:
+    tenant = await resolve_tenant(request)
+    step = await _step(request, tenant, state)
+    if step is None:
+        return _expired(request, tenant)
+    hint = step.txn.params.get("login_hint", "")
+    return _render(request, tenant, "login.html", step, username=hint, signup=True, error=None)
+
+
+@router.post("/u/login")
+async def login(request: Request) -> Response:
+    tenant = await resolve_tenant(request)
+    services = services_of(request)
+    form = await _form(request)
+    step = await _step(request, tenant, form.get("state", ""))
+    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+        return _expired(request, tenant)
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    if not username or not password:
+        return _render(
+            request,
+            tenant,
+            "login.html",
+            step,
+            400,
+            username=username,
+            signup=True,
+            error="Enter your email address and password.",
+        )
+    logins = services.logins.for_request(tenant, _info(request, services, tenant))
+    try:
+        owner = await logins.authenticate(
+            realm=await _connection(request, tenant, step),
+            username=username,
+            password=password,
+            client=step.client,
+            success="s",
+        )
+    except (InvalidGrant, AccessDenied) as exc:
+        message = (
+            "Wrong email or password."
+            if isinstance(exc, InvalidGrant)
+            else ("Your account is blocked. Contact the administrator.")
+        )
+        return _render(
+            request, tenant, "login.html", step, 400, username=username, signup=True, error=message
+        )
+    except OAuthError as exc:
+        return _render(
+            request,
+            tenant,
+            "login.html",
+            step,
+            400,
+            username=username,
+            signup=True,
+            error=exc.description,
+        )
+    return await _logged_in(request, services, tenant, owner, step)
+
+
+async def _logged_in(
+    request: Request, services: Services, tenant: TenantRecord, owner: ResourceOwner, step: _Step
+) -> Response:
+    """A new SSO session (the old one ends: new id, new cookie), then back to the request."""
+    async with services.db.unit_of_work(write=True) as session:
+        value, _ = await services.sessions.start(
+            session,
+            tenant,
+            user_ref=owner.ref,
+            connection=owner.connection,
+            info=_info(request, services, tenant),
+            replaces=request.cookies.get(COOKIE),
+        )
+    target = f"/authorize/resume?{urlencode({'state': step.state})}"
+    # 303: the browser follows with a GET, never re-posting the password (RFC 9700 §4.12)
+    response = RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
+    response.set_cookie(
+        COOKIE,
+        value,
+        httponly=True,
+        secure=tenant.issuer.startswith("https://"),
+        samesite="lax",
+        path="/",
+        max_age=tenant.session_lifetime,
+    )
+    return response
+
+
+# -- signup ---------------------------------------------------------------------------------
+
+
+@router.get("/u/signup")
+async def signup_page(request: Request, state: str = "") -> Response:
+    tenant = await resolve_tenant(request)
+    step = await _step(request, tenant, state)
+    if step is None:
+        return _expired(request, tenant)
+    rules = await _rules(request, tenant, step)
+    email = step.txn.params.get("login_hint", "")
+    return _render(request, tenant, "signup.html", step, email=email, rules=rules, error=None)
+
+
+async def _rules(request: Request, tenant: TenantRecord, step: _Step) -> list[str]:
+    connection = await _connection(request, tenant, step)
+    return await services_of(request).users.password_rules(tenant.id, connection)
+
+
+@router.post("/u/signup")
+async def signup(request: Request) -> Response:
+    tenant = await resolve_tenant(request)
+    services = services_of(request)
+    form = await _form(request)
+    step = await _step(request, tenant, form.get("state", ""))
+    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+        return _expired(request, tenant)
+    email, password = form.get("email", "").strip(), form.get("password", "")
+    connection = await _connection(request, tenant, step)
+    info = _info(request, services, tenant)
+    try:
+        async with services.db.unit_of_work(write=True) as session:
+            user = await services.flows.signup(
+                session,
+                tenant,
+                Signup(
+                    connection=connection,
+                    email=email,
+                    password=password,
+                    client_id=step.client.client_id,
+                ),
+                info,
+            )
+            owner = resource_owner(user, tenant.issuer)
+    except DomainError as exc:
+        rules = await _rules(request, tenant, step)
+        return _render(
+            request,
+            tenant,
+            "signup.html",
+            step,
+            400,
+            email=email,
+            rules=rules,
+            error=_signup_error(exc),
+        )
+    owner = ResourceOwner(owner.user_id, owner.claims, ref=owner.ref, connection=connection)
+    return await _logged_in(request, services, tenant, owner, step)
+
+
+def _signup_error(exc: DomainError) -> str:
+    if isinstance(exc, UserExists):
+        return "Something went wrong, please try again later."  # no account enumeration
+    if isinstance(exc, PasswordRejected):
+        return exc.short_message
+    return exc.message
+
+
+# -- consent --------------------------------------------------------------------------------
+
+
+@router.get("/u/consent")
+async def consent_page(request: Request, state: str = "") -> Response:
+    tenant = await resolve_tenant(request)
+    step = await _step(request, tenant, state)
+    if step is None:
+        return _expired(request, tenant)
+    scopes = (step.txn.params.get("scope") or "").split()
+    return _render(request, tenant, "consent.html", step, scopes=scopes, user=None)
+
+
+@router.post("/u/consent")
+async def consent(request: Request) -> Response:
+    tenant = await resolve_tenant(request)
+    services = services_of(request)
+    form = await _form(request)
+    step = await _step(request, tenant, form.get("state", ""))
+    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+        return _expired(request, tenant)
+    accepted = form.get("action") == "accept"
+    txn = transaction.Transaction(
+        step.txn.params,
+        step.txn.started_at,
+        step.txn.repeated,
+        consented=accepted,
+        denied=not accepted,
+    )
+    state = transaction.seal(services.transactions, tenant.id, txn)
+    target = f"/authorize/resume?{urlencode({'state': state})}"
+    return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)

@@ -1,0 +1,292 @@
+"""The authorization code flow through the hosted login page (RFC 6749 §4.1, RFC 7636,
+OpenID Connect Core §3.1, RFC 9207), with its error paths."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.databases import ISSUER
+from tests.http.authorize_helpers import (
+    CALLBACK,
+    Pkce,
+    authorize_params,
+    claims,
+    exchange,
+    login_through_pages,
+    query,
+    spa,
+)
+from tests.users_factories import create_user
+
+
+async def test_code_flow_with_pkce_issues_tokens(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    user = await create_user(client, admin)
+    pkce = Pkce.new()
+    params = authorize_params(app, pkce)
+    final = await login_through_pages(client, params, user["email"])
+    assert final.status_code == 302, final.text
+    location = final.headers["location"]
+    assert location.startswith(CALLBACK + "?")
+    answer = query(location)
+    assert answer["state"] == params["state"]
+    assert answer["iss"] == ISSUER
+    tokens = await exchange(client, app, answer["code"], pkce.verifier)
+    assert tokens.status_code == 200, tokens.text
+    body = tokens.json()
+    assert tokens.headers["cache-control"] == "no-store"
+    id_token = claims(body["id_token"])
+    assert id_token["sub"] == user["user_id"]
+    assert id_token["aud"] == app["client_id"]
+    assert id_token["nonce"] == params["nonce"]
+    assert id_token["email"] == user["email"]
+    assert "sid" in id_token
+    assert "auth_time" in id_token
+    assert body["refresh_token"]
+    assert body["access_token"].count(".") != 2  # opaque: only for /userinfo
+
+
+async def test_an_active_session_skips_the_login_page(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    user = await create_user(client, admin)
+    await login_through_pages(client, authorize_params(app, Pkce.new()), user["email"])
+    again = await client.get("/authorize", params=authorize_params(app, Pkce.new()))
+    assert again.status_code == 302
+    assert "code" in query(again.headers["location"])
+    login = await client.get("/authorize", params=authorize_params(app, Pkce.new(), prompt="login"))
+    assert login.headers["location"].startswith("/u/login?")
+
+
+async def test_prompt_none_without_a_session_answers_login_required(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    params = authorize_params(app, Pkce.new(), prompt="none")
+    response = await client.get("/authorize", params=params)
+    assert response.status_code == 302
+    answer = query(response.headers["location"])
+    assert answer["error"] == "login_required"
+    assert answer["state"] == params["state"]
+    assert answer["iss"] == ISSUER
+
+
+async def _tokens(
+    client: httpx.AsyncClient, admin: dict[str, str], **app_fields: object
+) -> tuple[dict[str, object], dict[str, object], dict[str, object]]:
+    app = await spa(client, admin, **app_fields)
+    user = await create_user(client, admin)
+    pkce = Pkce.new()
+    final = await login_through_pages(client, authorize_params(app, pkce), user["email"])
+    tokens = await exchange(client, app, query(final.headers["location"])["code"], pkce.verifier)
+    assert tokens.status_code == 200, tokens.text
+    return app, user, tokens.json()
+
+
+async def test_a_replayed_code_is_refused_and_revokes_its_refresh_token(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    user = await create_user(client, admin)
+    pkce = Pkce.new()
+    final = await login_through_pages(client, authorize_params(app, pkce), user["email"])
+    code = query(final.headers["location"])["code"]
+    first = await exchange(client, app, code, pkce.verifier)
+    assert first.status_code == 200
+    replay = await exchange(client, app, code, pkce.verifier)
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    refreshed = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": app["client_id"],
+            "refresh_token": first.json()["refresh_token"],
+        },
+    )
+    assert refreshed.status_code == 400
+    assert refreshed.json()["error"] == "invalid_grant"
+
+
+async def test_concurrent_redemptions_give_exactly_one_success(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    user = await create_user(client, admin)
+    pkce = Pkce.new()
+    final = await login_through_pages(client, authorize_params(app, pkce), user["email"])
+    code = query(final.headers["location"])["code"]
+    answers = await asyncio.gather(*(exchange(client, app, code, pkce.verifier) for _ in range(5)))
+    assert sorted(answer.status_code for answer in answers) == [200, 400, 400, 400, 400]
+
+
+async def test_pkce_downgrade_and_wrong_verifier_are_refused_without_burning_the_code(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    user = await create_user(client, admin)
+    pkce = Pkce.new()
+    final = await login_through_pages(client, authorize_params(app, pkce), user["email"])
+    code = query(final.headers["location"])["code"]
+    wrong = await exchange(client, app, code, Pkce.new().verifier)
+    assert wrong.status_code == 400
+    assert wrong.json()["error"] == "invalid_grant"
+    right = await exchange(client, app, code, pkce.verifier)
+    assert right.status_code == 200, "a thief without the verifier cannot burn the code"
+
+
+async def test_plain_pkce_and_missing_challenge_are_refused_at_the_client(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    pkce = Pkce.new()
+    plain = authorize_params(app, pkce, code_challenge_method="plain")
+    response = await client.get("/authorize", params=plain)
+    assert query(response.headers["location"])["error"] == "invalid_request"
+    missing = authorize_params(app, pkce)
+    del missing["code_challenge"], missing["code_challenge_method"]
+    response = await client.get("/authorize", params=missing)
+    assert query(response.headers["location"])["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    "redirect_uri",
+    [
+        CALLBACK + "/",
+        CALLBACK + "?x=1",
+        CALLBACK.upper(),
+        "https://app.example.test.evil.test/callback",
+        "https://evil.test/callback",
+        CALLBACK + "#frag",
+    ],
+)
+async def test_redirect_uri_mutations_get_an_error_page_never_a_redirect(
+    client: httpx.AsyncClient, admin: dict[str, str], redirect_uri: str
+) -> None:
+    app = await spa(client, admin)
+    params = authorize_params(app, Pkce.new(), redirect_uri=redirect_uri)
+    response = await client.get("/authorize", params=params)
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_unknown_client_gets_an_error_page(client: httpx.AsyncClient) -> None:
+    response = await client.get("/authorize", params={"client_id": "nope", "response_type": "code"})
+    assert response.status_code == 400
+    assert "location" not in response.headers
+
+
+async def test_a_repeated_parameter_is_an_invalid_request(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app = await spa(client, admin)
+    params = [*authorize_params(app, Pkce.new()).items(), ("scope", "openid")]
+    response = await client.get("/authorize", params=params)
+    assert response.status_code == 302
+    assert query(response.headers["location"])["error"] == "invalid_request"
+
+
+async def test_no_cors_on_authorize(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    app = await spa(client, admin)
+    response = await client.get(
+        "/authorize",
+        params=authorize_params(app, Pkce.new()),
+        headers={"Origin": "https://app.example.test"},
+    )
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_refresh_tokens_rotate_and_reuse_revokes_the_family(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    rotating = {"rotation_type": "rotating", "expiration_type": "expiring", "leeway": 0}
+    app, _, tokens = await _tokens(client, admin, refresh_token=rotating)
+
+    async def refresh(token: object) -> httpx.Response:
+        return await client.post(
+            "/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "client_id": str(app["client_id"]),
+                "refresh_token": str(token),
+            },
+        )
+
+    first = await refresh(tokens["refresh_token"])
+    assert first.status_code == 200, first.text
+    second_token = first.json()["refresh_token"]
+    assert second_token != tokens["refresh_token"]
+    assert claims(first.json()["id_token"])["aud"] == app["client_id"]
+    reuse = await refresh(tokens["refresh_token"])
+    assert reuse.status_code == 400
+    assert reuse.json()["error"] == "invalid_grant"
+    after = await refresh(second_token)
+    assert after.status_code == 400, "the whole family is revoked"
+
+
+async def test_refresh_can_narrow_but_not_widen_the_scope(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app, _, tokens = await _tokens(client, admin)
+    body = {
+        "grant_type": "refresh_token",
+        "client_id": str(app["client_id"]),
+        "refresh_token": str(tokens["refresh_token"]),
+    }
+    narrowed = await client.post("/oauth/token", data={**body, "scope": "openid email"})
+    assert narrowed.status_code == 200, narrowed.text
+    assert narrowed.json()["scope"] == "openid email"
+    widened = await client.post("/oauth/token", data={**body, "scope": "openid phone"})
+    assert widened.status_code == 400
+    assert widened.json()["error"] == "invalid_scope"
+
+
+async def test_userinfo_and_revocation(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    app, user, tokens = await _tokens(client, admin)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    info = await client.get("/userinfo", headers=bearer)
+    assert info.status_code == 200, info.text
+    assert info.json()["sub"] == user["user_id"]
+    assert info.json()["email"] == user["email"]
+    posted = await client.post("/userinfo", headers=bearer)
+    assert posted.json() == info.json()
+    forged = await client.get("/userinfo", headers={"Authorization": "Bearer v1.AAAA"})
+    assert forged.status_code == 401
+    assert 'error="invalid_token"' in forged.headers["www-authenticate"]
+    revoked = await client.post(
+        "/oauth/revoke", data={"client_id": app["client_id"], "token": tokens["refresh_token"]}
+    )
+    assert revoked.status_code == 200
+    refresh = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": str(app["client_id"]),
+            "refresh_token": str(tokens["refresh_token"]),
+        },
+    )
+    assert refresh.status_code == 400
+
+
+async def test_blocked_user_cannot_refresh(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    app, user, tokens = await _tokens(client, admin)
+    await client.patch(f"/api/v2/users/{user['user_id']}", json={"blocked": True}, headers=admin)
+    refresh = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": str(app["client_id"]),
+            "refresh_token": str(tokens["refresh_token"]),
+        },
+    )
+    assert refresh.status_code == 403
+    assert refresh.json()["error"] == "access_denied"
