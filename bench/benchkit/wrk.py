@@ -8,7 +8,8 @@ import re
 import resource
 import shutil
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchkit.procs import SetupError, group_cpu_seconds, machine_busy_seconds, run_checked
@@ -28,6 +29,9 @@ class Load:
     threads: int
     duration: int
     count_all_statuses: bool = False
+    script: Path | None = None
+    """Another wrk script than ``bench.lua`` (it must print the same summary line)."""
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,14 @@ def run_wrk(wrk: str, load: Load, server_pgid: int) -> Sample:
         f"--connections={load.connections}",
         f"--duration={load.duration}s",
         "--timeout=10s",
-        f"--script={LUA_SCRIPT}",
+        f"--script={load.script or LUA_SCRIPT}",
         load.url,
     ]
     env = {
         **os.environ,
         "BENCH_FORM_BODY": load.form_body or "",
         "BENCH_COUNT_STATUS": "1" if load.count_all_statuses else "0",
+        **load.env,
     }
     before = _cpu_snapshot(server_pgid)
     try:

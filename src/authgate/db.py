@@ -12,7 +12,7 @@ read-to-write lock upgrade. PostgreSQL is reached through asyncpg.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from authgate.core.write_gate import WriteGate
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -98,8 +100,11 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
+        self._gate: WriteGate | None = None
         if self.dialect == "sqlite":
             ensure_sqlite_directory(url)
+            if parsed.database not in (None, "", ":memory:"):
+                self._gate = WriteGate(Path(f"{parsed.database}.write-lock"))
             self.engine = _sqlite_engine(url, begin="BEGIN")
             self._write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE")
         else:
@@ -115,18 +120,27 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool) -> AsyncIterator[AsyncSession]:
-        """Commit on success, roll back on error, then run the session's after-commit hooks."""
-        async with self.sessionmaker(write=write)() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                await session.close()
-                await _run(session.info.pop("after_end", []))
-                raise
-        await _run(session.info.pop("after_commit", []))
-        await _run(session.info.pop("after_end", []))
+        """Commit on success, roll back on error, then run the session's after-commit hooks
+        (after the transaction, and on SQLite after the write gate is released)."""
+        info: dict[str, Any] = {}
+        committed = False
+        try:
+            async with self._gated(write), self.sessionmaker(write=write)() as session:
+                info = session.info
+                try:
+                    yield session
+                    await session.commit()
+                    committed = True
+                except BaseException:
+                    await session.rollback()
+                    raise
+        finally:
+            if committed:
+                await _run(info.pop("after_commit", []))
+            await _run(info.pop("after_end", []))
+
+    def _gated(self, write: bool) -> AbstractAsyncContextManager[None]:
+        return self._gate.held() if write and self._gate is not None else nullcontext()
 
     @asynccontextmanager
     async def independent(self) -> AsyncIterator[AsyncSession]:
@@ -140,6 +154,8 @@ class Database:
             await connection.exec_driver_sql("SELECT 1")
 
     async def dispose(self) -> None:
+        if self._gate is not None:
+            self._gate.close()
         await self.engine.dispose()
         if self._write_engine is not self.engine:
             await self._write_engine.dispose()
