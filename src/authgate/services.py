@@ -100,7 +100,9 @@ class Services:
             clock=self.clock,
             passwords=self.logins.for_request(tenant, info),
             codes=self.codes(tenant.id),
-            refresh_tokens=RefreshTokenService(self.db, self.clock, tenant.id, device),
+            refresh_tokens=RefreshTokenService(
+                self.db, self.clock, tenant.id, device, issuer=tenant.issuer
+            ),
             users=UserProfiles(self.db, tenant),
             opaque=self.opaque(tenant.id),
         )

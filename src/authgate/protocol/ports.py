@@ -130,6 +130,8 @@ class RefreshGrant:
     auth_time: int
     session_id: str | None
     successor: str | None = None
+    owner: ResourceOwner | None = None
+    """The token's user when the store read it along the way (None: ask the directory)."""
 
 
 @dataclass(frozen=True, slots=True)

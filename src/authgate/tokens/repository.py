@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.tokens.models import AuthorizationCode, RefreshToken
@@ -53,6 +53,41 @@ async def rotate(session: AsyncSession, token_id: str, at: datetime) -> bool:
         .returning(RefreshToken.id)
     )
     return (await session.execute(stmt)).first() is not None
+
+
+async def exchange_live(
+    session: AsyncSession,
+    tenant_id: str,
+    digest: str,
+    client_id: str,
+    at: datetime,
+    *,
+    rotate: bool,
+    idle_expires_at: datetime | None,
+) -> RefreshToken | None:
+    """The common case in one statement: a live, unexpired token of this client is marked
+    rotated (or its idle expiry pushed back) and returned; None for anything else."""
+    values: dict[str, object] = {"last_exchanged_at": at}
+    if rotate:
+        values["rotated_at"] = at
+    else:
+        values["idle_expires_at"] = idle_expires_at
+    stmt = (
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_digest == digest,
+            RefreshToken.tenant_id == tenant_id,
+            RefreshToken.client_id == client_id,
+            RefreshToken.rotated_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+            or_(RefreshToken.expires_at.is_(None), RefreshToken.expires_at > at),
+            or_(RefreshToken.idle_expires_at.is_(None), RefreshToken.idle_expires_at > at),
+        )
+        .values(**values)
+        .returning(RefreshToken)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def touch(

@@ -18,9 +18,17 @@ from authgate.core.clock import Clock
 from authgate.core.randomness import random_hex, random_token
 from authgate.db import Database
 from authgate.protocol.errors import InvalidGrant
-from authgate.protocol.ports import ClientRecord, CodeGrant, NewRefreshToken, RefreshGrant
+from authgate.protocol.ports import (
+    ClientRecord,
+    CodeGrant,
+    NewRefreshToken,
+    RefreshGrant,
+    ResourceOwner,
+)
 from authgate.tokens import repository
 from authgate.tokens.models import AuthorizationCode, RefreshToken
+from authgate.users import repository as users
+from authgate.users.profiles import resource_owner
 
 CODE_LIFETIME = timedelta(seconds=60)
 INVALID_REFRESH = "Unknown or invalid refresh token."
@@ -111,10 +119,17 @@ class RefreshTokenService:
     """``RefreshStore`` for one tenant."""
 
     def __init__(
-        self, db: Database, clock: Clock, tenant_id: str, device: dict[str, str] | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        tenant_id: str,
+        device: dict[str, str] | None = None,
+        *,
+        issuer: str = "",
     ) -> None:
         self._db, self._clock, self._tenant_id = db, clock, tenant_id
         self._device = device or {}
+        self._issuer = issuer
 
     async def issue(self, token: NewRefreshToken) -> str:
         async with self._db.unit_of_work(write=True) as session:
@@ -148,7 +163,20 @@ class RefreshTokenService:
         if len(token) > 512:
             raise InvalidGrant(INVALID_REFRESH, detail="token too long")
         now = self._clock.now()
+        rotate = client.refresh.rotating
         async with self._db.unit_of_work(write=True) as session:
+            live = await repository.exchange_live(
+                session,
+                self._tenant_id,
+                digest(token),
+                client.client_id,
+                now,
+                rotate=rotate,
+                idle_expires_at=_after(now, client.refresh.idle_lifetime),
+            )
+            if live is not None:  # one statement for the common case, then the successor
+                successor = self._successor(session, live, client) if rotate else None
+                return _grant(live, successor, await self._owner(session, live.user_id))
             row = await repository.refresh_token(session, self._tenant_id, digest(token))
             row = self._check(row, client, now)
             if row.rotated_at is None and (row.rotating or client.refresh.rotating):
@@ -160,8 +188,9 @@ class RefreshTokenService:
                 await repository.touch(session, row.id, now, idle)
                 return _grant(row, None)
             leeway = timedelta(seconds=client.refresh.leeway)
-            if leeway and now - row.rotated_at <= leeway:
-                return _grant(row, self._successor(session, row, client))  # within the leeway
+            if leeway and now - row.rotated_at <= leeway:  # within the leeway
+                owner = await self._owner(session, row.user_id)
+                return _grant(row, self._successor(session, row, client), owner)
         # a rotated token presented again: revoke the family, in a transaction of its own
         async with self._db.unit_of_work(write=True) as session:
             await repository.revoke_family(session, self._tenant_id, row.family_id, now)
@@ -192,6 +221,11 @@ class RefreshTokenService:
         session.add(successor)
         return value
 
+    async def _owner(self, session: AsyncSession, user_ref: str) -> ResourceOwner | None:
+        """The token's user, read in the same transaction (None: deleted)."""
+        user = await users.by_pk(session, user_ref)
+        return None if user is None else resource_owner(user, self._issuer)
+
     async def revoke(self, token: str, client: ClientRecord) -> None:
         """RFC 7009 §2.1: revoking a refresh token revokes its family; an unknown token or one
         of another client is ignored (§2.2: answered 200 all the same)."""
@@ -210,7 +244,9 @@ def _after(now: datetime, seconds: int | None) -> datetime | None:
     return None if seconds is None else now + timedelta(seconds=seconds)
 
 
-def _grant(row: RefreshToken, successor: str | None) -> RefreshGrant:
+def _grant(
+    row: RefreshToken, successor: str | None, owner: ResourceOwner | None = None
+) -> RefreshGrant:
     return RefreshGrant(
         id=row.id,
         family_id=row.family_id,
@@ -221,4 +257,5 @@ def _grant(row: RefreshToken, successor: str | None) -> RefreshGrant:
         auth_time=int(row.auth_time.timestamp()),
         session_id=row.session_id,
         successor=successor,
+        owner=owner,
     )

@@ -34,7 +34,7 @@ async def handle(request: GrantRequest, ctx: TokenContext) -> TokenResponse:
     grant = await ctx.refresh_tokens.exchange(token, client)
     if requested and not set(requested) <= set(grant.scope):
         raise InvalidScope("The requested scope exceeds the scope granted by the resource owner.")
-    owner = await ctx.users.owner(grant.user_ref)
+    owner = grant.owner or await ctx.users.owner(grant.user_ref)
     if owner is None:
         raise InvalidGrant("Unknown or invalid refresh token.", detail="user deleted")
     if owner.blocked:
