@@ -7,19 +7,24 @@ import asyncio
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
 
+from authgate.logs.models import LogEvent
 from tests.databases import ISSUER
 from tests.http.authorize_helpers import (
     CALLBACK,
     Pkce,
     authorize_params,
     claims,
+    csrf_of,
     exchange,
     login_through_pages,
     query,
     spa,
+    state_of,
 )
-from tests.users_factories import create_user
+from tests.users_factories import GOOD_PASSWORD, create_user
 
 
 async def test_code_flow_with_pkce_issues_tokens(
@@ -290,3 +295,155 @@ async def test_blocked_user_cannot_refresh(
     )
     assert refresh.status_code == 403
     assert refresh.json()["error"] == "access_denied"
+
+
+async def _log_types(app: FastAPI) -> list[str]:
+    await app.state.services.logs.flush()
+    async with app.state.services.db.unit_of_work(write=False) as session:
+        rows = (await session.execute(select(LogEvent.type).order_by(LogEvent.log_id))).all()
+    return [row[0] for row in rows]
+
+
+async def test_each_step_is_logged(
+    client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
+) -> None:
+    application, _, tokens = await _tokens(client, admin)
+    body = {
+        "grant_type": "refresh_token",
+        "client_id": str(application["client_id"]),
+        "refresh_token": str(tokens["refresh_token"]),
+    }
+    assert (await client.post("/oauth/token", data=body)).status_code == 200
+    bad = {**body, "refresh_token": "not-a-token"}
+    assert (await client.post("/oauth/token", data=bad)).status_code == 400
+    params = authorize_params(application, Pkce.new(), prompt="login")
+    await client.get("/authorize", params=params)
+    page = await client.get("/u/login", params={"state": "expired"})
+    assert page.status_code == 400
+    types = await _log_types(app)
+    for expected in ("s", "seacft", "sertft", "fertft"):
+        assert expected in types, (expected, types)
+    assert types.index("s") < types.index("seacft") < types.index("sertft")
+
+
+async def test_a_wrong_password_on_the_login_page_is_logged_and_shown(
+    client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
+) -> None:
+    application = await spa(client, admin)
+    user = await create_user(client, admin)
+    response = await client.get("/authorize", params=authorize_params(application, Pkce.new()))
+    page = await client.get(response.headers["location"])
+    posted = await client.post(
+        "/u/login",
+        data={
+            "state": state_of(page.text),
+            "csrf_token": csrf_of(page.text),
+            "username": user["email"],
+            "password": "wrong-password",
+            "action": "default",
+        },
+    )
+    assert posted.status_code == 400
+    assert "Wrong email or password." in posted.text
+    assert 'aria-invalid="true"' in posted.text
+    assert "fp" in await _log_types(app)
+
+
+async def test_the_login_form_refuses_a_missing_csrf_token(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    application = await spa(client, admin)
+    user = await create_user(client, admin)
+    response = await client.get("/authorize", params=authorize_params(application, Pkce.new()))
+    page = await client.get(response.headers["location"])
+    posted = await client.post(
+        "/u/login",
+        data={"state": state_of(page.text), "username": user["email"], "password": "x"},
+    )
+    assert posted.status_code == 400
+    assert "set-cookie" not in posted.headers or "authgate_session" not in posted.headers.get(
+        "set-cookie", ""
+    )
+
+
+async def test_login_pages_carry_the_security_headers(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    application = await spa(client, admin)
+    response = await client.get("/authorize", params=authorize_params(application, Pkce.new()))
+    page = await client.get(response.headers["location"])
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert 'name="username"' in page.text
+    assert 'name="action" value="default"' in page.text
+
+
+async def test_forged_forwarded_headers_do_not_change_the_iss_parameter(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    application = await spa(client, admin)
+    params = authorize_params(application, Pkce.new(), prompt="none")
+    forged = {"X-Forwarded-Host": "evil.test", "X-Forwarded-Proto": "https"}
+    response = await client.get("/authorize", params=params, headers=forged)
+    assert query(response.headers["location"])["iss"] == ISSUER
+
+
+async def test_the_session_cookie_is_http_only_lax_and_renewed_at_login(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    application = await spa(client, admin)
+    user = await create_user(client, admin)
+    client.cookies.set("authgate_session", "planted-by-an-attacker", domain="authgate.test")
+    response = await client.get("/authorize", params=authorize_params(application, Pkce.new()))
+    page = await client.get(response.headers["location"])
+    posted = await client.post(
+        "/u/login",
+        data={
+            "state": state_of(page.text),
+            "csrf_token": csrf_of(page.text),
+            "username": user["email"],
+            "password": GOOD_PASSWORD,
+            "action": "default",
+        },
+    )
+    cookie = posted.headers["set-cookie"]
+    assert "authgate_session=" in cookie
+    assert "planted-by-an-attacker" not in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "samesite=lax" in cookie.lower()
+
+
+async def test_form_post_and_web_message_response_modes(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    application = await spa(client, admin)
+    user = await create_user(client, admin)
+    await login_through_pages(client, authorize_params(application, Pkce.new()), user["email"])
+    form = await client.get(
+        "/authorize", params=authorize_params(application, Pkce.new(), response_mode="form_post")
+    )
+    assert form.status_code == 200
+    assert f'action="{CALLBACK}"' in form.text
+    assert 'name="code"' in form.text
+    assert 'name="iss"' in form.text
+    assert "form-action https://app.example.test" in form.headers["content-security-policy"]
+    message = await client.get(
+        "/authorize",
+        params=authorize_params(application, Pkce.new(), response_mode="web_message"),
+    )
+    assert message.status_code == 200
+    assert '"origin": "https://app.example.test"' in message.text
+    assert '"code": "' in message.text
+    assert "/u/static/web_message.js" in message.text
+    assert "frame-ancestors https://app.example.test" in message.headers["content-security-policy"]
+    assert "x-frame-options" not in message.headers
+
+
+async def test_web_message_to_an_origin_that_is_not_allowed_is_refused(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    application = await spa(client, admin, web_origins=[])
+    params = authorize_params(application, Pkce.new(), response_mode="web_message")
+    response = await client.get("/authorize", params=params)
+    assert response.status_code == 302
+    assert query(response.headers["location"])["error"] == "invalid_request"
