@@ -27,6 +27,7 @@ from authgate.users.errors import PasswordRejected, UserExists
 from authgate.users.profiles import resource_owner
 from authgate.users.service import Signup
 from authgate.web import csrf, transaction
+from authgate.web.i18n import page_locale
 from authgate.web.render import SECURITY_HEADERS, page
 
 router = APIRouter(include_in_schema=False)
@@ -86,9 +87,16 @@ def _info(request: Request, services: Services, tenant: TenantRecord) -> Request
     )
 
 
+def _locale(request: Request, tenant: TenantRecord, step: _Step | None) -> str:
+    ui_locales = step.txn.params.get("ui_locales") if step is not None else None
+    accept = request.headers.get("accept-language")
+    return page_locale(ui_locales, accept, tenant.enabled_locales)
+
+
 def _expired(request: Request, tenant: TenantRecord) -> Response:
     context = {"heading": "Something went wrong", "message": EXPIRED, "error": True}
-    return page(request, tenant, "message.html", context, status=400)
+    locale = _locale(request, tenant, None)
+    return page(request, tenant, "message.html", context, status=400, locale=locale)
 
 
 def _render(
@@ -100,7 +108,8 @@ def _render(
     **extra: Any,
 ) -> Response:
     context = {"state": step.state, "client_name": step.client.name, **extra}
-    return page(request, tenant, template, context, status=status)
+    locale = _locale(request, tenant, step)
+    return page(request, tenant, template, context, status=status, locale=locale)
 
 
 # -- login ----------------------------------------------------------------------------------

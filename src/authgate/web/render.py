@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from authgate.protocol.ports import TenantRecord
 from authgate.web import csrf
+from authgate.web.i18n import translations
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -38,10 +39,17 @@ def page(
     context: dict[str, Any] | None = None,
     *,
     status: int = 200,
+    locale: str = "en",
 ) -> HTMLResponse:
+    """``template`` rendered in ``locale`` (``_`` in templates translates a message)."""
     token = csrf.token_for(request)
     body = environment.get_template(template).render(
-        tenant=tenant, csrf_field=csrf.FIELD, csrf_token=token, **(context or {})
+        tenant=tenant,
+        csrf_field=csrf.FIELD,
+        csrf_token=token,
+        lang=locale,
+        _=translations(locale).gettext,
+        **(context or {}),
     )
     response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
     csrf.remember(response, token, secure=tenant.issuer.startswith("https://"))
