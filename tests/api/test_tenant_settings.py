@@ -14,7 +14,11 @@ async def test_defaults(client: httpx.AsyncClient, admin: dict[str, str]) -> Non
     assert body["session_lifetime_in_minutes"] == 10080
     assert body["enabled_locales"] == ["en"]
     assert body["allowed_logout_urls"] == []
-    assert body["flags"] == {"remove_alg_from_jwks": False, "enable_client_connections": True}
+    assert body["flags"] == {
+        "remove_alg_from_jwks": False,
+        "enable_client_connections": True,
+        "require_pkce_for_confidential_clients": True,
+    }
     assert "default_audience" not in body
 
 

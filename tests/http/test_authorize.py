@@ -447,3 +447,37 @@ async def test_web_message_to_an_origin_that_is_not_allowed_is_refused(
     response = await client.get("/authorize", params=params)
     assert response.status_code == 302
     assert query(response.headers["location"])["error"] == "invalid_request"
+
+
+async def test_confidential_clients_need_pkce_unless_the_tenant_relaxes_it(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    web = await spa(
+        client, admin, app_type="regular_web", token_endpoint_auth_method="client_secret_post"
+    )
+    user = await create_user(client, admin)
+    params = authorize_params(web, Pkce.new())
+    del params["code_challenge"], params["code_challenge_method"]
+    refused = await client.get("/authorize", params=params)
+    assert query(refused.headers["location"])["error"] == "invalid_request"
+    flags = {"flags": {"require_pkce_for_confidential_clients": False}}
+    patched = await client.patch("/api/v2/tenants/settings", json=flags, headers=admin)
+    assert patched.status_code == 200, patched.text
+    final = await login_through_pages(client, params, user["email"])
+    code = query(final.headers["location"])["code"]
+    body = {
+        "grant_type": "authorization_code",
+        "client_id": web["client_id"],
+        "client_secret": web["client_secret"],
+        "code": code,
+        "redirect_uri": CALLBACK,
+    }
+    downgrade = await client.post("/oauth/token", data={**body, "code_verifier": "x" * 43})
+    assert downgrade.status_code == 400, "a verifier for a code without a challenge is refused"
+    tokens = await client.post("/oauth/token", data=body)
+    assert tokens.status_code == 200, tokens.text
+    public = await spa(client, admin)
+    public_params = authorize_params(public, Pkce.new())
+    del public_params["code_challenge"], public_params["code_challenge_method"]
+    still = await client.get("/authorize", params=public_params)
+    assert query(still.headers["location"])["error"] == "invalid_request"

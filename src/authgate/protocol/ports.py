@@ -24,6 +24,7 @@ class TenantRecord:
     idle_session_lifetime: int = 72 * 3600
     allowed_logout_urls: tuple[str, ...] = ()
     enabled_locales: tuple[str, ...] = ("en",)
+    pkce_for_confidential_clients: bool = True
 
     @property
     def management_audience(self) -> str:

@@ -115,6 +115,9 @@ class TenantFlags(BaseModel):
     remove_alg_from_jwks: bool = False
     enable_client_connections: bool = True
     """New applications get every connection of the tenant enabled."""
+    require_pkce_for_confidential_clients: bool = True
+    """Authgate's own flag: confidential clients must send a PKCE challenge too (OAuth 2.1
+    §4.1.2.1, ASVS 10.4.6); off, they may rely on client authentication and ``nonce``."""
 
 
 class SessionCookie(BaseModel):

@@ -55,6 +55,7 @@ def to_record(tenant: Tenant) -> TenantRecord:
         idle_session_lifetime=int(settings.idle_session_lifetime * 3600),
         allowed_logout_urls=tuple(settings.allowed_logout_urls),
         enabled_locales=tuple(settings.enabled_locales),
+        pkce_for_confidential_clients=settings.flags.require_pkce_for_confidential_clients,
     )
 
 

@@ -140,7 +140,7 @@ async def _checked(
         raise InvalidRequest("A parameter is too long.")
     response_type = _response_type(params, client)
     mode = _response_mode(params, response_type, client, uri)
-    challenge = _pkce(params, client)
+    challenge = _pkce(params, client, tenant)
     audience = params.get("audience") or tenant.default_audience
     api = await directory.api(audience) if audience else None
     if audience and api is None:
@@ -191,12 +191,15 @@ def _response_mode(
     return mode
 
 
-def _pkce(params: Mapping[str, str], client: ClientRecord) -> tuple[str, str] | None:
+def _pkce(
+    params: Mapping[str, str], client: ClientRecord, tenant: TenantRecord
+) -> tuple[str, str] | None:
     challenge = pkce.check_challenge(
         params.get("code_challenge"), params.get("code_challenge_method")
     )
-    if challenge is None:
+    if challenge is None and (client.is_public or tenant.pkce_for_confidential_clients):
         # BCP-11: public clients must use PKCE; confidential ones too (ASVS 10.4.6, L2)
+        # unless the tenant relaxes it (flags.require_pkce_for_confidential_clients)
         raise InvalidRequest("Missing required parameter: code_challenge (PKCE with S256).")
     return challenge
 
