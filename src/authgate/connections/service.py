@@ -229,6 +229,22 @@ class ConnectionService:
     async def is_enabled(self, session: AsyncSession, connection_id: str, client_id: str) -> bool:
         return await repository.is_enabled(session, connection_id, client_id)
 
+    async def enabled(self, connection_id: str, client_id: str) -> bool:
+        """``is_enabled`` from the configuration cache (login paths)."""
+
+        async def load(session: AsyncSession) -> bool:
+            return await repository.is_enabled(session, connection_id, client_id)
+
+        return await self._cache.get(("connection-enabled", connection_id, client_id), load)
+
+    async def database_for(self, tenant_id: str, client_id: str) -> str | None:
+        """``database_for_client`` from the configuration cache."""
+
+        async def load(session: AsyncSession) -> str | None:
+            return await self.database_for_client(session, tenant_id, client_id)
+
+        return await self._cache.get(("client-database", tenant_id, client_id), load)
+
     async def database_for_client(
         self, session: AsyncSession, tenant_id: str, client_id: str
     ) -> str | None:

@@ -26,10 +26,10 @@ from authgate.protocol.endpoints.authorize import (
 from authgate.protocol.errors import AccessDenied, InvalidRequest, OAuthError
 from authgate.protocol.interaction import SessionState, Step, next_step
 from authgate.protocol.issuance import user_scopes
-from authgate.protocol.ports import ResourceOwner, TenantRecord
+from authgate.protocol.ports import TenantRecord
 from authgate.protocol.response_modes import respond
 from authgate.services import CachedDirectory, Services
-from authgate.sessions.service import COOKIE, ActiveSession
+from authgate.sessions.service import COOKIE
 from authgate.tokens.service import NewCode
 from authgate.users.profiles import UserProfiles
 from authgate.web import transaction
@@ -102,11 +102,12 @@ async def _decide(
     if txn.denied:
         denied = AccessDenied("The user did not authorize the application.")
         raise Redirected(denied, authz.redirect_uri, authz.response_mode, authz.state, authz.client)
-    async with services.db.unit_of_work(write=True) as session:
+    async with services.db.unit_of_work(write=False) as session:
         active = await services.sessions.current(session, tenant.id, request.cookies.get(COOKIE))
-        owner = await _owner(services, tenant, active)
-        if owner is None:
-            active = None
+        if active is not None:
+            owner = await UserProfiles(services.db, tenant).owner_in(session, active.user_ref)
+            if owner is None or owner.blocked:
+                active = None  # the session's user is gone or blocked: the session is void
         consented = txn.consented or (authz.client.is_first_party and "consent" not in authz.prompt)
         state = SessionState(active.authenticated_at.timestamp()) if active else None
         try:
@@ -121,26 +122,25 @@ async def _decide(
             raise Redirected(
                 exc, authz.redirect_uri, authz.response_mode, authz.state, authz.client
             ) from exc
-        if step is Step.ISSUE and active is not None:
-            await services.sessions.used(session, tenant, active, authz.client.client_id)
     if step is not Step.ISSUE or active is None:
         state_token = transaction.seal(services.transactions, tenant.id, txn)
         target = f"{STEP_PAGES.get(step, '/u/login')}?{urlencode({'state': state_token})}"
         return RedirectResponse(target, status_code=302, headers=SECURITY_HEADERS)
-    code = await services.codes(tenant.id).create(
-        NewCode(
-            client_id=authz.client.client_id,
-            user_ref=active.user_ref,
-            redirect_uri=authz.redirect_uri,
-            scope=_scope(authz),
-            audience=authz.audience,
-            nonce=authz.nonce,
-            code_challenge=authz.code_challenge,
-            code_challenge_method=authz.code_challenge_method,
-            auth_time=active.authenticated_at,
-            session_id=active.id,
-        )
+    new_code = NewCode(
+        client_id=authz.client.client_id,
+        user_ref=active.user_ref,
+        redirect_uri=authz.redirect_uri,
+        scope=_scope(authz),
+        audience=authz.audience,
+        nonce=authz.nonce,
+        code_challenge=authz.code_challenge,
+        code_challenge_method=authz.code_challenge_method,
+        auth_time=active.authenticated_at,
+        session_id=active.id,
     )
+    async with services.db.unit_of_work(write=True) as session:
+        await services.sessions.used(session, tenant, active, authz.client.client_id)
+        code = services.codes(tenant.id).add(session, new_code)
     response = respond(
         authz.redirect_uri,
         authz.response_mode,
@@ -152,16 +152,6 @@ async def _decide(
 
 def _scope(authz: AuthorizationRequest) -> tuple[str, ...]:
     return tuple(user_scopes(list(authz.scope), authz.api, authz.client))
-
-
-async def _owner(
-    services: Services, tenant: TenantRecord, active: ActiveSession | None
-) -> ResourceOwner | None:
-    """The session's user, None when the user is gone or blocked (the session is then void)."""
-    if active is None:
-        return None
-    owner = await UserProfiles(services.db, tenant).owner(active.user_ref)
-    return None if owner is None or owner.blocked else owner
 
 
 def _redirect_error(

@@ -59,28 +59,32 @@ class CodeService:
         self._db, self._clock, self._tenant_id = db, clock, tenant_id
 
     async def create(self, new: NewCode) -> str:
+        async with self._db.unit_of_work(write=True) as session:
+            return self.add(session, new)
+
+    def add(self, session: AsyncSession, new: NewCode) -> str:
+        """A new code in the caller's transaction; its value (only its digest is stored)."""
         code = random_token(32)
         now = self._clock.now()
-        async with self._db.unit_of_work(write=True) as session:
-            session.add(
-                AuthorizationCode(
-                    code_digest=digest(code),
-                    tenant_id=self._tenant_id,
-                    client_id=new.client_id,
-                    user_id=new.user_ref,
-                    session_id=new.session_id,
-                    family_id=random_hex(16),
-                    redirect_uri=new.redirect_uri,
-                    scope=" ".join(new.scope),
-                    audience=new.audience,
-                    nonce=new.nonce,
-                    code_challenge=new.code_challenge,
-                    code_challenge_method=new.code_challenge_method,
-                    auth_time=new.auth_time,
-                    created_at=now,
-                    expires_at=now + CODE_LIFETIME,
-                )
+        session.add(
+            AuthorizationCode(
+                code_digest=digest(code),
+                tenant_id=self._tenant_id,
+                client_id=new.client_id,
+                user_id=new.user_ref,
+                session_id=new.session_id,
+                family_id=random_hex(16),
+                redirect_uri=new.redirect_uri,
+                scope=" ".join(new.scope),
+                audience=new.audience,
+                nonce=new.nonce,
+                code_challenge=new.code_challenge,
+                code_challenge_method=new.code_challenge_method,
+                auth_time=new.auth_time,
+                created_at=now,
+                expires_at=now + CODE_LIFETIME,
             )
+        )
         return code
 
     async def find(self, code: str) -> CodeGrant | None:

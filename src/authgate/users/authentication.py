@@ -111,10 +111,7 @@ class DatabaseLogin:
         connection = await self._system.connections.record(self._tenant.id, name)
         if connection is None or not connection.strategy.is_database:
             raise InvalidRequest("Unknown realm.")
-        async with self._system.db.unit_of_work(write=False) as session:
-            enabled = await self._system.connections.is_enabled(
-                session, connection.id, client.client_id
-            )
+        enabled = await self._system.connections.enabled(connection.id, client.client_id)
         if not enabled:
             raise UnauthorizedClientConnection()
         return connection

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from authgate.core.fields import wire_time
 from authgate.db import Database
 from authgate.protocol.ports import ResourceOwner, TenantRecord
@@ -44,7 +46,11 @@ class UserProfiles:
 
     async def owner(self, ref: str) -> ResourceOwner | None:
         async with self._db.unit_of_work(write=False) as session:
-            user = await repository.by_pk(session, ref)
+            return await self.owner_in(session, ref)
+
+    async def owner_in(self, session: AsyncSession, ref: str) -> ResourceOwner | None:
+        """``owner`` inside a transaction the caller holds."""
+        user = await repository.by_pk(session, ref)
         if user is None or user.tenant_id != self._tenant.id:
             return None
         return resource_owner(user, self._tenant.issuer)

@@ -52,11 +52,7 @@ async def _connection(request: Request, tenant: TenantRecord, step: _Step) -> st
     named = step.requested_connection or tenant.default_directory
     if named:
         return named
-    services = services_of(request)
-    async with services.db.unit_of_work(write=False) as session:
-        found = await services.connections.database_for_client(
-            session, tenant.id, step.client.client_id
-        )
+    found = await services_of(request).connections.database_for(tenant.id, step.client.client_id)
     return found or ""
 
 
