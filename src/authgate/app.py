@@ -33,6 +33,7 @@ from authgate.core.fields import describe_validation_error
 from authgate.http import (
     authorize,
     dbconnections,
+    logout,
     ops,
     revoke,
     testing,
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         authorize.router,
         userinfo.router,
         revoke.router,
+        logout.router,
         web_login.router,
         dbconnections.router,
         web_routes.router,

@@ -26,6 +26,7 @@ def provider_metadata(tenant: TenantRecord) -> dict[str, Any]:
         "token_endpoint": f"{issuer}oauth/token",
         "userinfo_endpoint": f"{issuer}userinfo",
         "revocation_endpoint": f"{issuer}oauth/revoke",
+        "end_session_endpoint": f"{issuer}oidc/logout",
         "jwks_uri": f"{issuer}.well-known/jwks.json",
         "scopes_supported": sorted(OIDC_SCOPES - {"address"}),
         "response_types_supported": sorted(SUPPORTED_RESPONSE_TYPES),
