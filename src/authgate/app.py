@@ -22,6 +22,7 @@ from authgate.api import (
     keys,
     logs,
     resource_servers,
+    sessions,
     tenants,
     tickets,
     user_blocks,
@@ -139,6 +140,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         email.router,
         user_imports.router,
         logs.router,
+        sessions.router,
     )
     for router in routers:
         app.include_router(router)

@@ -28,6 +28,7 @@ from authgate.logs.service import LogService
 from authgate.passwords import PasswordHasher
 from authgate.protocol.grants.base import TokenContext
 from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
+from authgate.sessions.admin import SessionAdmin
 from authgate.sessions.service import SessionService
 from authgate.settings import Settings
 from authgate.tenants.service import TenantService
@@ -84,6 +85,7 @@ class Services:
     user_imports: UserImporter
     logins: LoginSystem
     sessions: SessionService
+    session_admin: SessionAdmin
     transactions: SecretBox
     """Seals the state of an authorization request while the user is on the hosted pages."""
     opaque_tokens: SecretBox
@@ -191,6 +193,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         user_imports=UserImporter(clock, users, connections, jobs, logs),
         logins=LoginSystem(db, connections, hasher, logs, clock),
         sessions=SessionService(clock),
+        session_admin=SessionAdmin(clock),
         transactions=SecretBox(master_key, "authorization-transaction"),
         opaque_tokens=SecretBox(master_key, "opaque-access-token"),
     )
