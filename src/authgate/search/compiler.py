@@ -38,57 +38,69 @@ from authgate.search.tree import (
 )
 
 
-def where(query: Query, schema: Schema, *, indexed: bool = True) -> ColumnElement[bool]:
+def where(
+    query: Query, schema: Schema, *, indexed: bool = True, keep: frozenset[str] = frozenset()
+) -> ColumnElement[bool]:
     """The condition that ``query`` (parsed with ``schema``) describes; with ``indexed=False``,
-    its integer and date tests kept off their indexes on SQLite."""
+    its integer and date tests kept off their indexes on SQLite, except on the fields in
+    ``keep`` (the sort field, whose index serves the range and the order at once)."""
+
+    def off(name: str) -> bool:  # a test kept off its index
+        return not indexed and name not in keep
+
+    def each(child: Query) -> ColumnElement[bool]:
+        return where(child, schema, indexed=indexed, keep=keep)
+
     match query:
         case Equals(field, value):
-            return _equals(schema, field, value, indexed)
+            return _equals(schema, field, value, off(field))
         case Like(field, pattern):
             return schema.text(field).like(pattern)
         case Range():
-            return _range(_scalar(schema.scalar(query.field), indexed), query)
+            scalar = schema.scalar(query.field)
+            return _range(_scalar(scalar, off(query.field)), query)
         case Exists(field):
-            return _exists(schema, field, indexed)
+            return _exists(schema, field, off(field))
         case Not(child):
-            return not_(where(child, schema, indexed=indexed))
+            return not_(each(child))
         case And(children):
-            return and_(*(where(child, schema, indexed=indexed) for child in children))
+            return and_(*(each(child) for child in children))
         case Or(children):
-            return or_(*(where(child, schema, indexed=indexed) for child in children))
+            return or_(*(each(child) for child in children))
         case MatchAll():
             return true()
         case _:
             assert_never(query)
 
 
-def tests_ranged(query: Query, schema: Schema) -> bool:
-    """Whether ``query`` tests an integer or date field (``indexed`` changes its condition)."""
+def tests_ranged(query: Query, schema: Schema, keep: frozenset[str]) -> bool:
+    """Whether ``query`` tests an integer or date field outside ``keep`` (``indexed`` changes
+    its condition)."""
     match query:
         case Equals(field) | Range(field) | Exists(field):
-            return schema.kind_of(field) in RANGED
+            return field not in keep and schema.kind_of(field) in RANGED
         case Not(child):
-            return tests_ranged(child, schema)
+            return tests_ranged(child, schema, keep)
         case And(children) | Or(children):
-            return any(tests_ranged(child, schema) for child in children)
+            return any(tests_ranged(child, schema, keep) for child in children)
         case Like() | MatchAll():
             return False
         case _:
             assert_never(query)
 
 
-def _scalar(field: ScalarField, indexed: bool) -> ScalarField:
-    return field if indexed or field.kind not in RANGED else field.unindexed()
+def _scalar(field: ScalarField, unindexed: bool) -> ScalarField:
+    return field.unindexed() if unindexed and field.kind in RANGED else field
 
 
 def _equals(
-    schema: Schema, name: str, value: str | int | bool | Period, indexed: bool
+    schema: Schema, name: str, value: str | int | bool | Period, unindexed: bool
 ) -> ColumnElement[bool]:
     field = schema.field(name)
     if isinstance(field, TextField):
         return field.text.equals(str(value))
     if isinstance(field, ScalarField):
-        field = _scalar(field, indexed)
+        field = _scalar(field, unindexed)
         column = field.column
         if isinstance(value, Period):
             return field.guard(and_(column >= value.start, column < value.end))
@@ -108,12 +120,12 @@ def _range(field: ScalarField, query: Range) -> ColumnElement[bool]:
     return field.guard(and_(*tests))
 
 
-def _exists(schema: Schema, name: str, indexed: bool) -> ColumnElement[bool]:
+def _exists(schema: Schema, name: str, unindexed: bool) -> ColumnElement[bool]:
     field = schema.field(name)
     if isinstance(field, TextField):
         return field.text.exists()
     if isinstance(field, ScalarField):
-        field = _scalar(field, indexed)
+        field = _scalar(field, unindexed)
         return field.column.is_not(None) if field.nullable else true()
     assert isinstance(field, JsonField)
     return sql.metadata_exists(*schema.json_path(name))

@@ -41,9 +41,11 @@ def parse(q: str) -> Query:
     return parser.parse(q, USERS)
 
 
-def where(query: Query, *, indexed: bool = True) -> ColumnElement[bool]:
+def where(
+    query: Query, *, indexed: bool = True, keep: frozenset[str] = frozenset()
+) -> ColumnElement[bool]:
     """The condition on ``User`` (and its connection) that ``query`` describes."""
-    return compiler.where(query, USERS, indexed=indexed)
+    return compiler.where(query, USERS, indexed=indexed, keep=keep)
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,28 @@ class UserFilter:
 
     query: Query | None = None
     extra: tuple[ColumnElement[bool], ...] = ()
+    sort_field: str = "created_at"
+    """Tests on the sort field stay on their index: it serves the range and the order."""
 
     def where(self, *, indexed: bool = True) -> list[ColumnElement[bool]]:
         """The conditions; ``indexed=False`` keeps the integer and date tests of ``query`` off
         their indexes on SQLite."""
-        found = [] if self.query is None else [where(self.query, indexed=indexed)]
+        keep = frozenset({self.sort_field})
+        found = [] if self.query is None else [where(self.query, indexed=indexed, keep=keep)]
         return [*found, *self.extra]
 
     @property
     def tests_ranged(self) -> bool:
         """Whether ``query`` tests an integer or date field (``indexed`` makes a difference)."""
-        return self.query is not None and compiler.tests_ranged(self.query, USERS)
+        keep = frozenset({self.sort_field})
+        return self.query is not None and compiler.tests_ranged(self.query, USERS, keep)
 
     def narrowed(self, condition: ColumnElement[bool]) -> UserFilter:
-        return UserFilter(self.query, (*self.extra, condition))
+        return UserFilter(self.query, (*self.extra, condition), self.sort_field)
+
+    def sorted_by(self, sort: str | None) -> UserFilter:
+        field = compiler.sort_key(sort)[0] if sort and sort.strip() else "created_at"
+        return UserFilter(self.query, self.extra, field)
 
 
 def search_filter(q: str | None) -> UserFilter:

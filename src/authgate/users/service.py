@@ -150,7 +150,7 @@ class UserService:
                 error_code="invalid_query_string",
             )
         try:
-            matching = search.search_filter(q)
+            matching = search.search_filter(q).sorted_by(sort)
             order = search.order_by(sort)
         except search.SearchSyntaxError as exc:
             raise Invalid(
