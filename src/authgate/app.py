@@ -21,7 +21,9 @@ from authgate.api import (
     email,
     keys,
     logs,
+    refresh_tokens,
     resource_servers,
+    sessions,
     tenants,
     tickets,
     user_blocks,
@@ -33,6 +35,7 @@ from authgate.core.fields import describe_validation_error
 from authgate.http import (
     authorize,
     dbconnections,
+    logout,
     ops,
     revoke,
     testing,
@@ -48,6 +51,7 @@ from authgate.protocol.errors import OAuthError
 from authgate.services import Services, build_services
 from authgate.settings import Settings
 from authgate.web import login as web_login
+from authgate.web import logout as web_logout
 from authgate.web import routes as web_routes
 
 log = logging.getLogger("authgate")
@@ -123,6 +127,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         userinfo.router,
         revoke.router,
         web_login.router,
+        logout.router,
+        web_logout.router,
         dbconnections.router,
         web_routes.router,
         clients.router,
@@ -137,6 +143,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         email.router,
         user_imports.router,
         logs.router,
+        sessions.router,
+        refresh_tokens.router,
     )
     for router in routers:
         app.include_router(router)

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from authgate.http.params import MAX_BODY_BYTES
-from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.http.tenancy import request_info, resolve_tenant, services_of
 from authgate.protocol.endpoints.authorize import (
     AuthorizationRequest,
     AuthorizePageError,
@@ -122,7 +122,9 @@ async def _decide(
                 exc, authz.redirect_uri, authz.response_mode, authz.state, authz.client
             ) from exc
         if step is Step.ISSUE and active is not None:
-            await services.sessions.used(session, tenant, active, authz.client.client_id)
+            await services.sessions.used(
+                session, tenant, active, authz.client.client_id, request_info(request, tenant)
+            )
     if step is not Step.ISSUE or active is None:
         state_token = transaction.seal(services.transactions, tenant.id, txn)
         target = f"{STEP_PAGES.get(step, '/u/login')}?{urlencode({'state': state_token})}"
