@@ -21,6 +21,7 @@ from authgate.api import (
     email,
     keys,
     logs,
+    refresh_tokens,
     resource_servers,
     sessions,
     tenants,
@@ -50,6 +51,7 @@ from authgate.protocol.errors import OAuthError
 from authgate.services import Services, build_services
 from authgate.settings import Settings
 from authgate.web import login as web_login
+from authgate.web import logout as web_logout
 from authgate.web import routes as web_routes
 
 log = logging.getLogger("authgate")
@@ -126,6 +128,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         revoke.router,
         logout.router,
         web_login.router,
+        logout.router,
+        web_logout.router,
         dbconnections.router,
         web_routes.router,
         clients.router,
@@ -141,6 +145,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         user_imports.router,
         logs.router,
         sessions.router,
+        refresh_tokens.router,
     )
     for router in routers:
         app.include_router(router)

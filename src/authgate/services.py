@@ -29,10 +29,13 @@ from authgate.passwords import PasswordHasher
 from authgate.protocol.grants.base import TokenContext
 from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
 from authgate.sessions.admin import SessionAdmin
+from authgate.sessions.backchannel import BackchannelLogout
+from authgate.sessions.logout import LogoutService
 from authgate.sessions.service import SessionService
 from authgate.settings import Settings
 from authgate.tenants.service import TenantService
 from authgate.tickets.service import TicketService
+from authgate.tokens.admin import RefreshTokenAdmin
 from authgate.tokens.service import CodeService, RefreshTokenService
 from authgate.users.authentication import LoginSystem
 from authgate.users.flows import AccountFlows
@@ -85,7 +88,9 @@ class Services:
     user_imports: UserImporter
     logins: LoginSystem
     sessions: SessionService
+    logout: LogoutService
     session_admin: SessionAdmin
+    refresh_token_admin: RefreshTokenAdmin
     transactions: SecretBox
     """Seals the state of an authorization request while the user is on the hosted pages."""
     opaque_tokens: SecretBox
@@ -167,6 +172,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     background = Background()
     users = UserService(clock, hasher, connections, tickets, email)
     jobs = JobService(clock, users)
+    keys = KeyService(cache, SecretBox(master_key, "signing-key"), clock)
+    sessions = SessionService(clock)
+    refresh_token_admin = RefreshTokenAdmin(clock, users)
+    backchannel = BackchannelLogout(clients, keys, logs, background, clock)
+    logout = LogoutService(clock, sessions, backchannel, refresh_token_admin, logs)
     return Services(
         settings=settings,
         db=db,
@@ -175,7 +185,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         cache=cache,
         redis=redis,
         tenants=tenants,
-        keys=KeyService(cache, SecretBox(master_key, "signing-key"), clock),
+        keys=keys,
         apis=ApiService(cache, SecretBox(master_key, "api-signing-secret"), clock),
         clients=clients,
         client_grants=ClientGrantService(cache, clock),
@@ -192,8 +202,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
         logins=LoginSystem(db, connections, hasher, logs, clock),
-        sessions=SessionService(clock),
-        session_admin=SessionAdmin(clock),
+        sessions=sessions,
+        logout=logout,
+        session_admin=SessionAdmin(clock, users, logout),
+        refresh_token_admin=refresh_token_admin,
         transactions=SecretBox(master_key, "authorization-transaction"),
         opaque_tokens=SecretBox(master_key, "opaque-access-token"),
     )

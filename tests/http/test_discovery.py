@@ -38,7 +38,10 @@ async def test_metadata_documents(client: httpx.AsyncClient, path: str) -> None:
     assert body["code_challenge_methods_supported"] == ["S256"]
     assert body["authorization_response_iss_parameter_supported"] is True
     assert body["end_session_endpoint"] == f"{ISSUER}oidc/logout"
-    assert "backchannel_logout_supported" not in body, "only what is implemented is advertised"
+    assert body["backchannel_logout_supported"] is True
+    assert body["backchannel_logout_session_supported"] is True
+    assert "frontchannel_logout_supported" not in body, "only what is implemented is advertised"
+    assert "check_session_iframe" not in body
     assert "implicit" not in body["grant_types_supported"]
 
 

@@ -1,181 +1,176 @@
-"""Logout: Auth0's ``/v2/logout`` and OpenID Connect RP-Initiated Logout (``/oidc/logout``),
-with the open-redirect and forged-hint cases refused (security.md BCP-03)."""
+"""``GET /v2/logout`` (Auth0; reference §1.9) over HTTP: the SSO session ends, the browser
+goes only to a registered URL (security.md BCP-03), refusals are error pages and ``flo``."""
 
 from __future__ import annotations
 
-import base64
-import json
-from typing import Any
-
 import httpx
+import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
 
-from authgate.logs.models import LogEvent
-from tests.http.authorize_helpers import (
-    WEB_ORIGIN,
-    Pkce,
-    authorize_params,
-    csrf_of,
-    exchange,
-    login_through_pages,
-    query,
-    spa,
+from tests.factories import create_client
+from tests.http.authorize_helpers import CALLBACK, WEB_ORIGIN
+from tests.http.logout_helpers import (
+    BYE,
+    has_session,
+    log_events,
+    log_in,
+    log_types,
+    refresh,
 )
-from tests.users_factories import create_user
 
-BYE = f"{WEB_ORIGIN}/bye"
-
-
-async def _logged_in(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    app = await spa(client, admin)
-    user = await create_user(client, admin)
-    pkce = Pkce.new()
-    final = await login_through_pages(client, authorize_params(app, pkce), user["email"])
-    tokens = await exchange(client, app, query(final.headers["location"])["code"], pkce.verifier)
-    return app, tokens.json()
+COOKIE = "authgate_session"
 
 
-async def _session_is_gone(client: httpx.AsyncClient, app: dict[str, Any]) -> bool:
-    params = authorize_params(app, Pkce.new(), prompt="none")
-    response = await client.get("/authorize", params=params)
-    return query(response.headers["location"]).get("error") == "login_required"
+def assert_error_page(response: httpx.Response) -> None:
+    assert response.status_code == 400, response.text
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Logout failed" in response.text
 
 
-async def _types(app: FastAPI) -> list[str]:
-    await app.state.services.logs.flush()
-    async with app.state.services.db.unit_of_work(write=False) as session:
-        rows = (await session.execute(select(LogEvent.type).order_by(LogEvent.log_id))).all()
-    return [row[0] for row in rows]
-
-
-async def test_v2_logout_ends_the_session_and_returns_to_an_allowed_url(
-    client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
+async def test_logout_ends_the_session_and_returns_to_an_allowed_url(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    application, _ = await _logged_in(client, admin)
-    assert not await _session_is_gone(client, application)
+    logged_in = await log_in(client, admin)
+    cookie = client.cookies[COOKIE]
     response = await client.get(
-        "/v2/logout", params={"client_id": application["client_id"], "returnTo": BYE}
+        "/v2/logout", params={"client_id": logged_in.app["client_id"], "returnTo": BYE}
     )
     assert response.status_code == 302
     assert response.headers["location"] == BYE
-    assert 'authgate_session=""' in response.headers["set-cookie"]
-    assert await _session_is_gone(client, application)
-    assert "slo" in await _types(app)
+    assert response.headers["cache-control"] == "no-store"
+    assert f'{COOKIE}=""' in response.headers["set-cookie"]
+    assert COOKIE not in client.cookies
+    assert not await has_session(client, logged_in.app)
+    client.cookies.set(COOKIE, cookie)  # the old cookie is worth nothing (ASVS 7.4.1)
+    assert not await has_session(client, logged_in.app)
+    (event,) = await log_events(app, client, admin, "slo")
+    assert event["client_id"] == logged_in.app["client_id"]
+    assert event["user_id"] == logged_in.user["user_id"]
+    assert event["details"] == {"return_to": BYE, "session_id": logged_in.sid}
 
 
-async def test_v2_logout_refuses_a_foreign_return_url(
-    client: httpx.AsyncClient, admin: dict[str, str], app: FastAPI
-) -> None:
-    application, _ = await _logged_in(client, admin)
-    for target in ("https://evil.test/", f"{BYE}/../x", BYE.upper()):
-        response = await client.get(
-            "/v2/logout", params={"client_id": application["client_id"], "returnTo": target}
-        )
-        assert response.status_code == 400
-        assert "location" not in response.headers
-    tenant_level = await client.get("/v2/logout", params={"returnTo": BYE})
-    assert tenant_level.status_code == 400, "without client_id the tenant's list applies"
-    assert not await _session_is_gone(client, application)
-    assert "flo" in await _types(app)
-
-
-async def test_v2_logout_without_return_to_shows_the_logged_out_page(
+async def test_logout_does_not_revoke_refresh_tokens(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    application, _ = await _logged_in(client, admin)
-    response = await client.get("/v2/logout")
+    """As in Auth0, a refresh token outlives the SSO session it came from."""
+    logged_in = await log_in(client, admin)
+    assert (await client.get("/v2/logout")).status_code == 200
+    assert (await refresh(client, logged_in)).status_code == 200
+
+
+async def test_without_return_to_the_user_sees_the_logged_out_page(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    logged_in = await log_in(client, admin)
+    response = await client.get("/v2/logout", params={"federated": ""})
     assert response.status_code == 200
     assert "You are logged out" in response.text
-    assert await _session_is_gone(client, application)
+    assert response.headers["x-frame-options"] == "DENY"
+    assert not await has_session(client, logged_in.app)
 
 
-async def test_oidc_logout_with_an_id_token_hint_redirects_with_state(
+async def test_with_client_id_and_no_return_to_the_first_allowed_url_is_used(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    application, tokens = await _logged_in(client, admin)
-    response = await client.get(
-        "/oidc/logout",
-        params={
-            "id_token_hint": tokens["id_token"],
-            "post_logout_redirect_uri": BYE,
-            "state": "s-1",
-        },
-    )
+    logged_in = await log_in(client, admin, allowed_logout_urls=[BYE, f"{WEB_ORIGIN}/other"])
+    response = await client.get("/v2/logout", params={"client_id": logged_in.app["client_id"]})
     assert response.status_code == 302
-    assert response.headers["location"] == f"{BYE}?state=s-1"
-    assert await _session_is_gone(client, application)
+    assert response.headers["location"] == BYE
 
 
-def _forged(id_token: str, **changes: Any) -> str:
-    header, payload, signature = id_token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims.update(changes)
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"{header}.{body}.{signature}"
-
-
-def _unsigned(id_token: str) -> str:
-    payload = id_token.split(".")[1]
-    none = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
-    return f"{none}.{payload}."
-
-
-async def test_oidc_logout_refuses_unsigned_or_wrongly_signed_hints(
+async def test_an_application_without_logout_urls_gets_the_logged_out_page(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    application, tokens = await _logged_in(client, admin)
-    for hint in (_unsigned(tokens["id_token"]), _forged(tokens["id_token"], sub="someone")):
-        response = await client.get(
-            "/oidc/logout", params={"id_token_hint": hint, "post_logout_redirect_uri": BYE}
-        )
-        assert response.status_code == 400
-        assert "location" not in response.headers
-    assert not await _session_is_gone(client, application)
+    logged_in = await log_in(client, admin, allowed_logout_urls=[])
+    response = await client.get("/v2/logout", params={"client_id": logged_in.app["client_id"]})
+    assert response.status_code == 200
+    assert not await has_session(client, logged_in.app)
 
 
-async def test_oidc_logout_refuses_a_foreign_redirect_or_client(
+async def test_without_client_id_return_to_must_be_a_tenant_logout_url(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    application, tokens = await _logged_in(client, admin)
-    other = await spa(client, admin)
-    foreign = await client.get(
-        "/oidc/logout",
-        params={
-            "id_token_hint": tokens["id_token"],
-            "post_logout_redirect_uri": "https://evil.test/",
-        },
+    logged_in = await log_in(client, admin)
+    refused = await client.get("/v2/logout", params={"returnTo": BYE})
+    assert_error_page(refused)
+    assert "tenant" in refused.text
+    assert await has_session(client, logged_in.app), "a refused logout keeps the session"
+    patched = await client.patch(
+        "/api/v2/tenants/settings", json={"allowed_logout_urls": [BYE]}, headers=admin
     )
-    assert foreign.status_code == 400
-    mismatch = await client.get(
-        "/oidc/logout",
-        params={"id_token_hint": tokens["id_token"], "client_id": other["client_id"]},
-    )
-    assert mismatch.status_code == 400
-    assert not await _session_is_gone(client, application)
+    assert patched.status_code == 200
+    response = await client.get("/v2/logout", params={"returnTo": BYE})
+    assert response.status_code == 302
+    assert response.headers["location"] == BYE
+    assert not await has_session(client, logged_in.app)
 
 
-async def test_oidc_logout_without_a_hint_asks_first(
+@pytest.mark.parametrize(
+    "return_to",
+    [
+        "https://evil.test/bye",
+        BYE + "/",
+        BYE + "?next=https://evil.test",
+        BYE.upper(),
+        BYE + "#x",
+        "https://app.example.test.evil.test/bye",
+        "//evil.test/bye",
+        "javascript:alert(1)",
+        CALLBACK,
+    ],
+)
+async def test_a_foreign_return_to_gets_an_error_page_never_a_redirect(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str], return_to: str
+) -> None:
+    logged_in = await log_in(client, admin)
+    response = await client.get(
+        "/v2/logout", params={"client_id": logged_in.app["client_id"], "returnTo": return_to}
+    )
+    assert_error_page(response)
+    assert "Allowed Logout URLs" in response.text
+    assert await has_session(client, logged_in.app)
+    (event,) = await log_events(app, client, admin, "flo")
+    assert event["client_id"] == logged_in.app["client_id"]
+    assert "slo" not in await log_types(app, client, admin)
+
+
+async def test_unknown_client_and_repeated_parameters_are_refused(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    application, _ = await _logged_in(client, admin)
-    params = {"client_id": application["client_id"], "post_logout_redirect_uri": BYE}
-    asked = await client.get("/oidc/logout", params=params)
-    assert asked.status_code == 303
-    prompt = await client.get(asked.headers["location"])
-    assert prompt.status_code == 200
-    assert 'value="logout"' in prompt.text
-    assert not await _session_is_gone(client, application), "nothing ends before the answer"
-    forged = await client.post("/oidc/logout", data=params)
-    assert forged.status_code == 303, "a POST without a hint only asks"
-    unconfirmed = await client.post("/u/logout", data=params)
-    assert unconfirmed.status_code == 303, "without the CSRF token: asked again"
-    assert not await _session_is_gone(client, application)
-    confirmed = await client.post(
-        "/u/logout", data={**params, "csrf_token": csrf_of(prompt.text), "action": "logout"}
+    logged_in = await log_in(client, admin)
+    assert_error_page(await client.get("/v2/logout", params={"client_id": "nobody"}))
+    other = await create_client(client, admin, allowed_logout_urls=["https://other.test/"])
+    twice = await client.get(
+        "/v2/logout",
+        params=[("client_id", other["client_id"]), ("returnTo", "https://other.test/")] * 2,
     )
-    assert confirmed.status_code == 302
-    assert confirmed.headers["location"] == BYE
-    assert await _session_is_gone(client, application)
+    assert_error_page(twice)
+    too_long = await client.get("/v2/logout", params={"returnTo": BYE + "x" * 3000})
+    assert_error_page(too_long)
+    assert await has_session(client, logged_in.app)
+
+
+async def test_another_applications_logout_url_is_refused(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    logged_in = await log_in(client, admin)
+    other = await create_client(client, admin, allowed_logout_urls=["https://other.test/"])
+    response = await client.get(
+        "/v2/logout",
+        params={"client_id": logged_in.app["client_id"], "returnTo": "https://other.test/"},
+    )
+    assert_error_page(response)
+    allowed = await client.get(
+        "/v2/logout", params={"client_id": other["client_id"], "returnTo": "https://other.test/"}
+    )
+    assert allowed.headers["location"] == "https://other.test/"
+
+
+async def test_logout_without_a_session_is_still_a_success(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    response = await client.get("/v2/logout")
+    assert response.status_code == 200
+    (event,) = await log_events(app, client, admin, "slo")
+    assert "user_id" not in event or event["user_id"] is None

@@ -1,38 +1,67 @@
-"""``/api/v2/sessions``, ``/api/v2/refresh-tokens`` and a user's sessions and refresh tokens
-(reference §2.2)."""
+"""``/api/v2/sessions/{id}`` and ``/api/v2/users/{id}/sessions`` (reference §2.2): read a
+session, end it (``DELETE``: the refresh tokens stay, as in Auth0), revoke it with its refresh
+tokens (``POST .../revoke``); each ended session is announced by back-channel logout. Lists use
+checkpoint paging (``from``/``take``). Ending is answered 202: the applications are told
+afterwards."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from authgate.api.dependencies import Caller, ServicesDep, SessionDep, TenantDep, require
+from authgate.api import cursors
+from authgate.api.dependencies import (
+    MAX_PER_PAGE,
+    Caller,
+    ServicesDep,
+    SessionDep,
+    TenantDep,
+    require,
+)
 from authgate.http.responses import json_response
+from authgate.protocol.errors import InsufficientScope
 
 router = APIRouter(prefix="/api/v2", tags=["sessions"])
-ReadSessions = Annotated[Caller, Depends(require("read:sessions"))]
-DeleteSessions = Annotated[Caller, Depends(require("delete:sessions"))]
-ReadTokens = Annotated[Caller, Depends(require("read:refresh_tokens"))]
-DeleteTokens = Annotated[Caller, Depends(require("delete:refresh_tokens"))]
+SessionId = Annotated[str, Path(max_length=64)]
 
 
 @router.get("/users/{user_id}/sessions")
-async def user_sessions(
+async def list_user_sessions(
     user_id: str,
-    caller: ReadSessions,
+    caller: Annotated[Caller, Depends(require("read:sessions"))],
+    tenant: TenantDep,
+    session: SessionDep,
+    services: ServicesDep,
+    from_: Annotated[str | None, Query(alias="from", max_length=200)] = None,
+    take: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
+) -> Response:
+    items = await services.session_admin.of_user(
+        session, tenant.id, user_id, after_id=cursors.decode(from_), limit=take + 1
+    )
+    body: dict[str, object] = {"sessions": items[:take]}
+    if len(items) > take:
+        body["next"] = cursors.encode(items[take - 1]["id"])
+    return json_response(body)
+
+
+@router.delete("/users/{user_id}/sessions", status_code=202)
+async def delete_user_sessions(
+    user_id: str,
+    caller: Annotated[Caller, Depends(require("delete:sessions"))],
     tenant: TenantDep,
     session: SessionDep,
     services: ServicesDep,
 ) -> Response:
-    return json_response(await services.session_admin.sessions_of(session, tenant.id, user_id))
+    await services.session_admin.delete_of_user(session, tenant, user_id)
+    return Response(status_code=202)
 
 
 @router.get("/sessions/{session_id}")
 async def get_session(
-    session_id: str,
-    caller: ReadSessions,
+    session_id: SessionId,
+    caller: Annotated[Caller, Depends(require("read:sessions"))],
     tenant: TenantDep,
     session: SessionDep,
     services: ServicesDep,
@@ -40,65 +69,29 @@ async def get_session(
     return json_response(await services.session_admin.get(session, tenant.id, session_id))
 
 
-@router.delete("/sessions/{session_id}", status_code=204)
+@router.delete("/sessions/{session_id}", status_code=202)
 async def delete_session(
-    session_id: str,
-    caller: DeleteSessions,
-    tenant: TenantDep,
-    session: SessionDep,
-    services: ServicesDep,
-) -> Response:
-    await services.session_admin.delete(session, tenant.id, session_id, tokens=False)
-    return Response(status_code=204)
-
-
-@router.post("/sessions/{session_id}/revoke", status_code=202)
-async def revoke_session(
-    session_id: str,
+    session_id: SessionId,
     caller: Annotated[Caller, Depends(require("delete:sessions"))],
     tenant: TenantDep,
     session: SessionDep,
     services: ServicesDep,
 ) -> Response:
-    """Ends the session and revokes the refresh tokens issued in it."""
-    await services.session_admin.delete(session, tenant.id, session_id, tokens=True)
+    await services.session_admin.delete(session, tenant, session_id, revoke=False)
     return Response(status_code=202)
 
 
-@router.get("/users/{user_id}/refresh-tokens")
-async def user_refresh_tokens(
-    user_id: str, caller: ReadTokens, tenant: TenantDep, session: SessionDep, services: ServicesDep
-) -> Response:
-    body = await services.session_admin.refresh_tokens_of(session, tenant.id, user_id)
-    return json_response(body)
-
-
-@router.delete("/users/{user_id}/refresh-tokens", status_code=204)
-async def delete_user_refresh_tokens(
-    user_id: str,
-    caller: DeleteTokens,
+@router.post("/sessions/{session_id}/revoke", status_code=202)
+async def revoke_session(
+    session_id: SessionId,
+    caller: Annotated[Caller, Depends(require("delete:sessions"))],
     tenant: TenantDep,
     session: SessionDep,
     services: ServicesDep,
 ) -> Response:
-    await services.session_admin.revoke_refresh_tokens_of(session, tenant.id, user_id)
-    return Response(status_code=204)
-
-
-@router.get("/refresh-tokens/{token_id}")
-async def get_refresh_token(
-    token_id: str, caller: ReadTokens, tenant: TenantDep, session: SessionDep, services: ServicesDep
-) -> Response:
-    return json_response(await services.session_admin.refresh_token(session, tenant.id, token_id))
-
-
-@router.delete("/refresh-tokens/{token_id}", status_code=204)
-async def delete_refresh_token(
-    token_id: str,
-    caller: DeleteTokens,
-    tenant: TenantDep,
-    session: SessionDep,
-    services: ServicesDep,
-) -> Response:
-    await services.session_admin.revoke_refresh_token(session, tenant.id, token_id)
-    return Response(status_code=204)
+    if not caller.has_any("delete:refresh_tokens"):  # it revokes refresh tokens too
+        raise InsufficientScope(
+            "Insufficient scope, expected all of: delete:sessions,delete:refresh_tokens"
+        )
+    await services.session_admin.delete(session, tenant, session_id, revoke=True)
+    return Response(status_code=202)

@@ -32,6 +32,8 @@ class Client(Base):
     grant_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     jwt_configuration: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     refresh_token: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    oidc_logout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Back-channel logout settings (``clients.schemas.OidcLogout``); None when not set."""
     client_metadata: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

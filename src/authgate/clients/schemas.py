@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from authgate.core.fields import OriginList, UrlList, WebUrl
+from authgate.protocol.logout_token import INITIATORS, Initiator
 
 AppType = Literal["native", "spa", "regular_web", "non_interactive"]
 AuthMethod = Literal["none", "client_secret_post", "client_secret_basic"]
@@ -119,6 +120,42 @@ class RefreshTokenConfiguration(BaseModel):
     infinite_idle_token_lifetime: bool = True
 
 
+def _no_fragment(value: str) -> str:
+    if "#" in value:
+        raise ValueError("must not contain a fragment")
+    return value
+
+
+BackchannelUrl = Annotated[WebUrl, AfterValidator(_no_fragment)]
+
+
+class BackchannelLogoutInitiators(BaseModel):
+    """``custom``: the logout endpoints (``rp-logout``, ``idp-logout``) and the selected
+    events; ``all``: every session-ending event, present and future."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    mode: Literal["custom", "all"] = "custom"
+    selected_initiators: Annotated[list[Initiator], Field(max_length=len(INITIATORS))] = []
+
+
+class BackchannelLogoutSessionMetadata(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    include: bool = False
+
+
+class OidcLogout(BaseModel):
+    """Auth0's ``oidc_logout`` object: OpenID Connect Back-Channel Logout 1.0 for the
+    application (one URL, as Auth0 allows)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    backchannel_logout_urls: Annotated[list[BackchannelUrl], Field(max_length=1)] = []
+    backchannel_logout_initiators: BackchannelLogoutInitiators | None = None
+    backchannel_logout_session_metadata: BackchannelLogoutSessionMetadata | None = None
+
+
 class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -136,11 +173,13 @@ class ClientCreate(BaseModel):
     token_endpoint_auth_method: AuthMethod | None = None
     jwt_configuration: JwtConfiguration | None = None
     refresh_token: RefreshTokenConfiguration | None = None
+    oidc_logout: OidcLogout | None = None
     client_metadata: ClientMetadata = {}
 
 
 class ClientUpdate(BaseModel):
-    """A PATCH body; objects (``jwt_configuration``, ``refresh_token``) merge field by field."""
+    """A PATCH body; objects (``jwt_configuration``, ``refresh_token``, ``oidc_logout``) merge
+    field by field."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -158,6 +197,7 @@ class ClientUpdate(BaseModel):
     token_endpoint_auth_method: AuthMethod | None = None
     jwt_configuration: dict[str, object] | None = None
     refresh_token: dict[str, object] | None = None
+    oidc_logout: dict[str, object] | None = None
     client_metadata: dict[str, str | None] | None = None
     client_secret: Annotated[str, Field(min_length=32, max_length=512)] | None = None
 

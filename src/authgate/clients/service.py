@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.clients import repository
 from authgate.clients.models import Client
+from authgate.clients.policies import initiators, refresh_policy
 from authgate.clients.schemas import (
     ALLOWED_GRANTS_BY_APP_TYPE,
     CONFIDENTIAL_ONLY_GRANTS,
@@ -20,6 +21,7 @@ from authgate.clients.schemas import (
     ClientCreate,
     ClientUpdate,
     JwtConfiguration,
+    OidcLogout,
     RefreshTokenConfiguration,
 )
 from authgate.config.cache import ConfigCache
@@ -30,7 +32,7 @@ from authgate.core.errors import Conflict, Invalid, NotFound
 from authgate.core.fields import describe_validation_error, wire_time
 from authgate.core.secretbox import SecretBox
 from authgate.protocol.client_auth import secret_digest
-from authgate.protocol.ports import ClientRecord, RefreshPolicy
+from authgate.protocol.ports import ClientRecord
 from authgate.tenants import repository as tenants
 from authgate.tenants.schemas import TenantSettings
 
@@ -55,7 +57,7 @@ def client_to_wire(client: Client, tenant_name: str, secret: str | None) -> dict
         "created_at": wire_time(client.created_at),
         "updated_at": wire_time(client.updated_at),
     }
-    for name in ("description", "app_type", "logo_uri"):
+    for name in ("description", "app_type", "logo_uri", "oidc_logout"):
         value = getattr(client, name)
         if value is not None:
             body[name] = value
@@ -106,6 +108,7 @@ class ClientService:
                 return None
             secret = self.secret(client)
             is_public = client.token_endpoint_auth_method == "none"
+            oidc_logout = client.oidc_logout or {}
             return ClientRecord(
                 client_id=client.client_id,
                 name=client.name,
@@ -120,6 +123,8 @@ class ClientService:
                 web_origins=tuple(client.web_origins),
                 allowed_origins=tuple(client.allowed_origins),
                 refresh=refresh_policy(client.refresh_token),
+                backchannel_logout_urls=tuple(oidc_logout.get("backchannel_logout_urls", ())),
+                backchannel_logout_initiators=initiators(oidc_logout),
             )
 
         return await self._cache.get(("client", tenant_id, client_id), load)
@@ -171,6 +176,9 @@ class ClientService:
             ),
             jwt_configuration=(body.jwt_configuration or JwtConfiguration()).model_dump(),
             refresh_token=(body.refresh_token or RefreshTokenConfiguration()).model_dump(),
+            oidc_logout=(
+                body.oidc_logout.model_dump(exclude_none=True) if body.oidc_logout else None
+            ),
             client_metadata=body.client_metadata,
             created_at=now,
             updated_at=now,
@@ -221,14 +229,16 @@ class ClientService:
         merged_objects: dict[str, type[BaseModel]] = {
             "jwt_configuration": JwtConfiguration,
             "refresh_token": RefreshTokenConfiguration,
+            "oidc_logout": OidcLogout,
         }
         for name, model in merged_objects.items():
             if name in changes:
+                current = getattr(client, name) or {}
                 try:
-                    merged = model.model_validate({**getattr(client, name), **changes.pop(name)})
+                    merged = model.model_validate({**current, **changes.pop(name)})
                 except ValidationError as exc:
                     raise Invalid(describe_validation_error(exc, prefix=name)) from exc
-                setattr(client, name, merged.model_dump())
+                setattr(client, name, merged.model_dump(exclude_none=True))
         if "client_metadata" in changes:
             metadata = {**client.client_metadata, **changes.pop("client_metadata")}
             client.client_metadata = {k: v for k, v in metadata.items() if v is not None}
@@ -267,19 +277,3 @@ class ClientService:
         client.client_secret = self._box.seal(
             secret.encode(), context=f"client-secret:{client.client_id}"
         )
-
-
-def refresh_policy(settings: dict[str, Any]) -> RefreshPolicy:
-    """A client's ``refresh_token`` object (Auth0 defaults for missing fields) as a policy."""
-    expiring = settings.get("expiration_type", "non-expiring") == "expiring"
-    rotating = settings.get("rotation_type", "non-rotating") == "rotating"
-    lifetime = settings.get("token_lifetime", 2_592_000)
-    idle = settings.get("idle_token_lifetime", 1_296_000)
-    infinite = settings.get("infinite_token_lifetime", True)
-    infinite_idle = settings.get("infinite_idle_token_lifetime", True)
-    return RefreshPolicy(
-        rotating=rotating,
-        leeway=int(settings.get("leeway", 0)) if rotating else 0,
-        lifetime=None if infinite or not expiring else int(lifetime),
-        idle_lifetime=None if infinite_idle or not expiring else int(idle),
-    )

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from authgate.http.params import MAX_BODY_BYTES
-from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.http.tenancy import request_info, resolve_tenant, services_of
 from authgate.protocol.endpoints.authorize import (
     AuthorizationRequest,
     AuthorizePageError,
@@ -139,7 +139,8 @@ async def _decide(
         session_id=active.id,
     )
     async with services.db.unit_of_work(write=True) as session:
-        await services.sessions.used(session, tenant, active, authz.client.client_id)
+        info = request_info(request, tenant)
+        await services.sessions.used(session, tenant, active, authz.client.client_id, info)
         code = services.codes(tenant.id).add(session, new_code)
     response = respond(
         authz.redirect_uri,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection
 
-from authgate.http.forwarding import request_host
+from authgate.core.request_info import RequestInfo
+from authgate.http.forwarding import client_ip, request_host
 from authgate.protocol.ports import TenantRecord
 from authgate.services import Services
 
@@ -29,3 +30,13 @@ async def resolve_tenant(connection: HTTPConnection) -> TenantRecord:
     if tenant is None:
         raise UnknownHost
     return tenant
+
+
+def request_info(connection: HTTPConnection, tenant: TenantRecord) -> RequestInfo:
+    """The caller's address (behind trusted proxies only), user agent and the tenant's host."""
+    proxies = services_of(connection).settings.trusted_proxies
+    return RequestInfo(
+        ip=client_ip(connection, proxies),
+        user_agent=connection.headers.get("user-agent"),
+        hostname=tenant.domain,
+    )

@@ -63,6 +63,10 @@ class ClientRecord:
     web_origins: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
     refresh: RefreshPolicy = RefreshPolicy()
+    backchannel_logout_urls: tuple[str, ...] = ()
+    """Where logout tokens are POSTed (OpenID Connect Back-Channel Logout 1.0 §2.2)."""
+    backchannel_logout_initiators: frozenset[str] = frozenset()
+    """The session-ending events that send this application a logout token."""
 
     @property
     def is_public(self) -> bool:

@@ -12,7 +12,8 @@ class LoginSession(Base):
     """A user's SSO session in a tenant. ``id`` is the public session id (the ``sid`` claim);
     the browser holds another random value whose SHA-256 is ``token_digest``, so a copy of the
     table cannot be replayed as cookies. ``clients`` are the applications the session logged
-    into (for logout notifications)."""
+    into (for logout notifications). ``ip``/``user_agent`` are those of the login,
+    ``last_ip``/``last_user_agent`` those of the latest use (the Management API's ``device``)."""
 
     __tablename__ = "sessions"
     __table_args__ = (
@@ -28,6 +29,8 @@ class LoginSession(Base):
     clients: Mapped[list[str]] = mapped_column(JSON, default=list)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(Text)
+    last_ip: Mapped[str | None] = mapped_column(String(64))
+    last_user_agent: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_interaction_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -67,7 +67,9 @@ class SessionService:
             connection=connection,
             clients=[],
             ip=info.ip,
-            user_agent=(info.user_agent or "")[:512] or None,
+            user_agent=_agent(info),
+            last_ip=info.ip,
+            last_user_agent=_agent(info),
             created_at=now,
             authenticated_at=now,
             last_interaction_at=now,
@@ -91,26 +93,37 @@ class SessionService:
         return _active(row)
 
     async def used(
-        self, session: AsyncSession, tenant: TenantRecord, active: ActiveSession, client_id: str
+        self,
+        session: AsyncSession,
+        tenant: TenantRecord,
+        active: ActiveSession,
+        client_id: str,
+        info: RequestInfo | None = None,
     ) -> None:
-        """An interaction: the idle lifetime starts again and the client is remembered."""
+        """An interaction: the idle lifetime starts again, the device is noted and the client
+        is remembered."""
         now = self._clock.now()
         idle = now + timedelta(seconds=tenant.idle_session_lifetime)
-        await repository.touch(session, active.id, now, idle)
+        device = {"last_ip": info.ip, "last_user_agent": _agent(info)} if info else {}
+        await repository.touch(session, active.id, now, idle, **device)
         if client_id not in active.clients:
             row = await repository.get(session, tenant.id, active.id)
             if row is not None:
                 row.clients = [*row.clients, client_id]
 
-    async def end(self, session: AsyncSession, tenant_id: str, value: str) -> str | None:
-        """Ends the session of cookie ``value``; its id, or None when there was none."""
+    async def end(self, session: AsyncSession, tenant_id: str, value: str) -> LoginSession | None:
+        """Ends the session of cookie ``value``; the ended session, None when there was none."""
         if not value or len(value) > MAX_COOKIE_LENGTH:
             return None
         row = await repository.by_digest(session, tenant_id, _digest(value))
         if row is None:
             return None
         await repository.remove(session, tenant_id, row.id)
-        return row.id
+        return row
+
+
+def _agent(info: RequestInfo) -> str | None:
+    return (info.user_agent or "")[:512] or None
 
 
 def _active(row: LoginSession) -> ActiveSession:

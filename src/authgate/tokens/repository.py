@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.tokens.models import AuthorizationCode, RefreshToken
+from authgate.users.models import User
 
 
 async def code(session: AsyncSession, tenant_id: str, digest: str) -> AuthorizationCode | None:
@@ -109,6 +110,70 @@ async def revoke_family(session: AsyncSession, tenant_id: str, family_id: str, a
             RefreshToken.family_id == family_id,
             RefreshToken.revoked_at.is_(None),
         )
+        .values(revoked_at=at)
+    )
+    return (await session.execute(stmt)).rowcount or 0  # type: ignore[attr-defined]
+
+
+def _live(tenant_id: str, now: datetime) -> ColumnElement[bool]:
+    """Usable refresh tokens: neither revoked nor rotated nor expired."""
+    return and_(
+        RefreshToken.tenant_id == tenant_id,
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.rotated_at.is_(None),
+        or_(RefreshToken.expires_at.is_(None), RefreshToken.expires_at > now),
+        or_(RefreshToken.idle_expires_at.is_(None), RefreshToken.idle_expires_at > now),
+    )
+
+
+async def live_with_user(
+    session: AsyncSession, tenant_id: str, token_id: str, now: datetime
+) -> tuple[RefreshToken, str] | None:
+    """A usable refresh token and its user's wire id (``auth0|...``)."""
+    stmt = (
+        select(RefreshToken, User.user_id)
+        .join(User, User.id == RefreshToken.user_id)
+        .where(RefreshToken.id == token_id, _live(tenant_id, now))
+    )
+    row = (await session.execute(stmt)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def live_of_user(
+    session: AsyncSession,
+    tenant_id: str,
+    user_ref: str,
+    now: datetime,
+    *,
+    after_id: str | None,
+    limit: int,
+) -> list[RefreshToken]:
+    """A user's usable refresh tokens in id order, from after ``after_id``."""
+    stmt = select(RefreshToken).where(RefreshToken.user_id == user_ref, _live(tenant_id, now))
+    if after_id is not None:
+        stmt = stmt.where(RefreshToken.id > after_id)
+    stmt = stmt.order_by(RefreshToken.id).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def revoke_of_user(session: AsyncSession, tenant_id: str, user_ref: str, at: datetime) -> int:
+    """Revokes every refresh token of a user; how many were still unrevoked."""
+    return await _revoke(session, tenant_id, RefreshToken.user_id == user_ref, at)
+
+
+async def revoke_of_session(
+    session: AsyncSession, tenant_id: str, session_id: str, at: datetime
+) -> int:
+    """Revokes every refresh token issued through an SSO session."""
+    return await _revoke(session, tenant_id, RefreshToken.session_id == session_id, at)
+
+
+async def _revoke(
+    session: AsyncSession, tenant_id: str, which: ColumnElement[bool], at: datetime
+) -> int:
+    stmt = (
+        update(RefreshToken)
+        .where(RefreshToken.tenant_id == tenant_id, RefreshToken.revoked_at.is_(None), which)
         .values(revoked_at=at)
     )
     return (await session.execute(stmt)).rowcount or 0  # type: ignore[attr-defined]

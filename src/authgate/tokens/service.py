@@ -222,6 +222,7 @@ class RefreshTokenService:
         )
         value, successor = self._new(new, row.family_id)
         successor.expires_at = row.expires_at  # absolute expiry is the family's (ASVS 10.4.8)
+        successor.device = _rotated_device(row.device, self._device)
         session.add(successor)
         return value
 
@@ -242,6 +243,16 @@ class RefreshTokenService:
             await repository.revoke_family(
                 session, self._tenant_id, row.family_id, self._clock.now()
             )
+
+
+def _rotated_device(previous: dict[str, str], current: dict[str, str]) -> dict[str, str]:
+    """A successor keeps the family's first device and records the rotating request's."""
+    return {
+        "initial_ip": previous.get("initial_ip", ""),
+        "initial_user_agent": previous.get("initial_user_agent", ""),
+        "last_ip": current.get("initial_ip", ""),
+        "last_user_agent": current.get("initial_user_agent", ""),
+    }
 
 
 def _after(now: datetime, seconds: int | None) -> datetime | None:

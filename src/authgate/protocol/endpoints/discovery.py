@@ -3,6 +3,9 @@
 Only what is implemented is advertised: the grant types and client authentication methods come
 from their registries, so a new grant appears here when it is registered. ``issuer`` is the
 tenant's configured issuer, byte for byte (RFC 8414 §3.3), never derived from the request.
+``end_session_endpoint``: RP-Initiated Logout 1.0 §2.1; ``backchannel_logout_supported`` and
+``backchannel_logout_session_supported`` (logout tokens carry ``sid``): Back-Channel Logout 1.0
+§2.1.
 """
 
 from __future__ import annotations
@@ -44,4 +47,6 @@ def provider_metadata(tenant: TenantRecord) -> dict[str, Any]:
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
         "authorization_response_iss_parameter_supported": True,
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
     }

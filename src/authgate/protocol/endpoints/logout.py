@@ -1,79 +1,51 @@
-"""Logout decisions (OpenID Connect RP-Initiated Logout 1.0 §2-§3; Auth0's ``/v2/logout``,
-reference §1.9; RFC 9700 §4.11 and security.md BCP-03: no open redirector).
+"""Auth0's ``GET /v2/logout`` (reference §1.9; Auth0 Authentication API, "Auth0 Logout").
 
-- ``return_to``: Auth0's ``returnTo`` must equal one of the client's ``allowed_logout_urls``
-  when ``client_id`` is given, else one of the tenant's; anything else is refused, never
-  followed.
-- ``id_token_hint``: an ID token this tenant signed (allow-listed asymmetric algorithms, so an
-  unsigned ``alg: none`` token or one signed with another key is refused), for the tenant's
-  issuer; an expired one is accepted (§2: the hint may have expired). Its ``aud`` names the
-  client, and a ``client_id`` sent alongside must be that client (§2).
-- ``post_logout_redirect_uri`` must exactly equal one of the client's logout URLs (§3), and the
-  client must be known from the hint or ``client_id``.
+- With ``client_id``: ``returnTo`` must be one of the application's ``allowed_logout_urls``;
+  without ``returnTo`` the browser goes to the first of them, when there is one.
+- Without ``client_id``: ``returnTo`` must be one of the tenant's ``allowed_logout_urls``.
+- Without a destination the user gets the "you are logged out" page.
+- ``federated`` (log out of the upstream identity provider too) is accepted and ignored:
+  Authgate has no upstream identity providers yet.
+
+An unknown application or a ``returnTo`` that is not registered is a ``LogoutRefused``: an
+error page, never a redirect (``protocol.post_logout``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any
+from dataclasses import dataclass
 
-from authgate.protocol import jose
-from authgate.protocol.errors import InvalidRequest
-from authgate.protocol.ports import ClientRecord, TenantRecord
+from authgate.protocol.ports import ClientRecord, Directory, TenantRecord
+from authgate.protocol.post_logout import LogoutRefused, is_registered, param
 
 
-class LogoutRefused(InvalidRequest):
-    """Shown to the user on a page; the browser is not redirected."""
+@dataclass(frozen=True, slots=True)
+class LogoutRequest:
+    client: ClientRecord | None
+    return_to: str | None
+    """Where the browser goes once logged out; None: the logged-out page."""
 
 
-def return_to(url: str | None, client: ClientRecord | None, tenant: TenantRecord) -> str | None:
-    """The ``returnTo`` of ``/v2/logout`` when allowed; without one, the client's first logout
-    URL (Auth0) or None (the logged-out page)."""
-    allowed = client.allowed_logout_urls if client is not None else tenant.allowed_logout_urls
-    if url is None:
-        return allowed[0] if client is not None and allowed else None
-    if url not in allowed:
-        where = "the application's" if client is not None else "the tenant's"
-        raise LogoutRefused(f"The returnTo URL is not one of {where} allowed logout URLs.")
-    return url
-
-
-def id_token_hint(
-    hint: str,
-    *,
-    keys: Mapping[str, jose.PublicKey],
-    algorithms: Collection[str],
-    tenant: TenantRecord,
-) -> dict[str, Any]:
-    """The claims of a valid ID token hint (its expiry is not checked, §2)."""
-    try:
-        claims = jose.verify(hint, keys, algorithms).claims
-    except jose.JOSEError as exc:
-        raise LogoutRefused("The id_token_hint is not a valid ID token.", detail=str(exc)) from exc
-    if claims.get("iss") != tenant.issuer:
-        raise LogoutRefused("The id_token_hint was not issued by this tenant.")
-    if not isinstance(claims.get("aud"), str | list) or not claims.get("sub"):
-        raise LogoutRefused("The id_token_hint is not a valid ID token.")
-    return claims
-
-
-def hint_client_id(claims: Mapping[str, Any], client_id: str | None) -> str:
-    aud = claims.get("aud")
-    audiences = aud if isinstance(aud, list) else [aud]
-    if client_id is not None:
-        if client_id not in audiences:
-            raise LogoutRefused("The client_id does not match the id_token_hint.")
-        return client_id
-    return str(claims.get("azp") or audiences[0])
-
-
-def post_logout_redirect(uri: str | None, client: ClientRecord | None) -> str | None:
-    if uri is None:
-        return None
+async def validate_logout(
+    params: dict[str, str], directory: Directory, tenant: TenantRecord
+) -> LogoutRequest:
+    client_id = param(params, "client_id")
+    return_to = param(params, "returnTo")
+    if client_id is None:
+        if return_to is not None and not is_registered(return_to, tenant.allowed_logout_urls):
+            raise LogoutRefused(
+                "The returnTo URL is not in the tenant's Allowed Logout URLs. Add it there, "
+                "or send the client_id of an application that lists it."
+            )
+        return LogoutRequest(client=None, return_to=return_to)
+    client = await directory.client(client_id)
     if client is None:
-        raise LogoutRefused("post_logout_redirect_uri needs id_token_hint or client_id.")
-    if uri not in client.allowed_logout_urls:
+        raise LogoutRefused("Unknown client_id.", detail=f"no client {client_id[:64]!r}")
+    if return_to is None:
+        first = client.allowed_logout_urls[0] if client.allowed_logout_urls else None
+        return LogoutRequest(client=client, return_to=first)
+    if not is_registered(return_to, client.allowed_logout_urls):
         raise LogoutRefused(
-            "The post_logout_redirect_uri is not one of the application's allowed logout URLs."
+            "The returnTo URL is not in the Allowed Logout URLs of the application."
         )
-    return uri
+    return LogoutRequest(client=client, return_to=return_to)
