@@ -63,6 +63,12 @@ async def log_in(
     return LoggedIn(app, user, tokens.json())
 
 
+def browser(app: FastAPI, ip: str) -> httpx.AsyncClient:
+    """Another browser (its own cookies) at another address."""
+    transport = httpx.ASGITransport(app=app, client=(ip, 40001))
+    return httpx.AsyncClient(transport=transport, base_url=ISSUER.rstrip("/"))
+
+
 async def has_session(client: httpx.AsyncClient, app: dict[str, Any]) -> bool:
     """``prompt=none`` answers a code only while the browser's SSO session lives."""
     params = authorize_params(app, Pkce.new(), prompt="none")
