@@ -14,25 +14,11 @@ from auth0.management.types import (
 )
 from fastapi import FastAPI
 
-from tests.databases import BOOTSTRAP_CLIENT_ID, BOOTSTRAP_CLIENT_SECRET, ISSUER
+from tests.factories import bootstrap_token
 from tests.http.logout_helpers import browser, has_session, log_in, refresh
 from tests.logs.test_logs_api import error, scoped
 
 PEER_IP = "198.51.100.7"
-
-
-async def admin_token(client: httpx.AsyncClient) -> str:
-    response = await client.post(
-        "/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": BOOTSTRAP_CLIENT_ID,
-            "client_secret": BOOTSTRAP_CLIENT_SECRET,
-            "audience": f"{ISSUER}api/v2/",
-        },
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
 
 
 @pytest.fixture
@@ -153,7 +139,7 @@ async def test_an_expired_session_is_gone(
 ) -> None:
     logged_in = await log_in(client, admin)
     await client.put("/testing/clock", json={"offset_seconds": 73 * 3600})  # idle: 72 h
-    admin = {"Authorization": f"Bearer {await admin_token(client)}"}  # the old one expired
+    admin = {"Authorization": f"Bearer {await bootstrap_token(client)}"}  # the old one expired
     assert error(await client.get(f"/api/v2/sessions/{logged_in.sid}", headers=admin))[0] == 404
     url = f"/api/v2/users/{logged_in.user['user_id']}/sessions"
     assert (await client.get(url, headers=admin)).json() == {"sessions": []}

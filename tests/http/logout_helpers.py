@@ -79,6 +79,14 @@ async def has_session(client: httpx.AsyncClient, app: dict[str, Any]) -> bool:
     return "code" in answer
 
 
+def assert_refused(response: httpx.Response) -> None:
+    """A logout answered with an error page: never a redirect (security.md BCP-03)."""
+    assert response.status_code == 400, response.text
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Logout failed" in response.text
+
+
 async def refresh(client: httpx.AsyncClient, logged_in: LoggedIn) -> httpx.Response:
     return await client.post(
         "/oauth/token",

@@ -24,15 +24,9 @@ from tests.http.authorize_helpers import (
     spa,
     state_of,
 )
-from tests.http.logout_helpers import BYE, LoggedIn, has_session, log_events, log_in
+from tests.http.logout_helpers import BYE, LoggedIn, assert_refused, has_session, log_events, log_in
 
 TENANT_HOST = "authgate.test"
-
-
-def assert_refused(response: httpx.Response) -> None:
-    assert response.status_code == 400, response.text
-    assert "location" not in response.headers
-    assert "Logout failed" in response.text
 
 
 async def sign(app: FastAPI, body: dict[str, Any], typ: str = "JWT") -> str:
