@@ -12,14 +12,13 @@ from fastapi import FastAPI
 from authgate.app import create_app
 from authgate.settings import Settings
 from tests.databases import (
-    BOOTSTRAP_CLIENT_ID,
-    BOOTSTRAP_CLIENT_SECRET,
     ISSUER,
     REDIS_ENV,
     DatabaseFactory,
     backends,
     base_settings,
 )
+from tests.factories import bootstrap_token
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,17 +85,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def admin_token(client: httpx.AsyncClient) -> str:
     """A Management API token of the bootstrap application (every scope)."""
-    response = await client.post(
-        "/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": BOOTSTRAP_CLIENT_ID,
-            "client_secret": BOOTSTRAP_CLIENT_SECRET,
-            "audience": f"{ISSUER}api/v2/",
-        },
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return await bootstrap_token(client)
 
 
 @pytest.fixture

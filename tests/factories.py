@@ -7,7 +7,24 @@ from typing import Any
 
 import httpx
 
+from tests.databases import BOOTSTRAP_CLIENT_ID, BOOTSTRAP_CLIENT_SECRET, ISSUER
+
 API_AUDIENCE = "https://api.example.test"
+
+
+async def bootstrap_token(client: httpx.AsyncClient) -> str:
+    """A Management API token of the bootstrap application (every scope)."""
+    response = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": BOOTSTRAP_CLIENT_ID,
+            "client_secret": BOOTSTRAP_CLIENT_SECRET,
+            "audience": f"{ISSUER}api/v2/",
+        },
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
 
 
 async def create_api(

@@ -63,6 +63,12 @@ async def log_in(
     return LoggedIn(app, user, tokens.json())
 
 
+def browser(app: FastAPI, ip: str) -> httpx.AsyncClient:
+    """Another browser (its own cookies) at another address."""
+    transport = httpx.ASGITransport(app=app, client=(ip, 40001))
+    return httpx.AsyncClient(transport=transport, base_url=ISSUER.rstrip("/"))
+
+
 async def has_session(client: httpx.AsyncClient, app: dict[str, Any]) -> bool:
     """``prompt=none`` answers a code only while the browser's SSO session lives."""
     params = authorize_params(app, Pkce.new(), prompt="none")
@@ -71,6 +77,14 @@ async def has_session(client: httpx.AsyncClient, app: dict[str, Any]) -> bool:
     answer = query(response.headers["location"])
     assert "code" in answer or answer["error"] == "login_required", answer
     return "code" in answer
+
+
+def assert_refused(response: httpx.Response) -> None:
+    """A logout answered with an error page: never a redirect (security.md BCP-03)."""
+    assert response.status_code == 400, response.text
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Logout failed" in response.text
 
 
 async def refresh(client: httpx.AsyncClient, logged_in: LoggedIn) -> httpx.Response:

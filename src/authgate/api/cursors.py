@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 from authgate.core.errors import Invalid
 
@@ -33,3 +34,12 @@ def decode(cursor: str | None, *, prefix: str = "") -> str | None:
     if not key.startswith(prefix):
         raise invalid
     return key
+
+
+def page(name: str, items: list[dict[str, Any]], take: int) -> dict[str, object]:
+    """Auth0's checkpoint page ``{name: [...], "next": ...}`` from the ``take + 1`` items read
+    after the cursor, in ``id`` order; no ``next`` on the last page."""
+    body: dict[str, object] = {name: items[:take]}
+    if len(items) > take:
+        body["next"] = encode(str(items[take - 1]["id"]))
+    return body

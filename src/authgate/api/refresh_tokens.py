@@ -38,10 +38,7 @@ async def list_user_refresh_tokens(
     items = await services.refresh_token_admin.of_user(
         session, tenant, user_id, after_id=cursors.decode(from_), limit=take + 1
     )
-    body: dict[str, object] = {"tokens": items[:take]}
-    if len(items) > take:
-        body["next"] = cursors.encode(items[take - 1]["id"])
-    return json_response(body)
+    return json_response(cursors.page("tokens", items, take))
 
 
 @router.delete("/users/{user_id}/refresh-tokens", status_code=202)

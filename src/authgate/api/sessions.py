@@ -40,10 +40,7 @@ async def list_user_sessions(
     items = await services.session_admin.of_user(
         session, tenant.id, user_id, after_id=cursors.decode(from_), limit=take + 1
     )
-    body: dict[str, object] = {"sessions": items[:take]}
-    if len(items) > take:
-        body["next"] = cursors.encode(items[take - 1]["id"])
-    return json_response(body)
+    return json_response(cursors.page("sessions", items, take))
 
 
 @router.delete("/users/{user_id}/sessions", status_code=202)

@@ -39,7 +39,6 @@ TIMEOUT_SECONDS = 5.0
 @dataclass(frozen=True, slots=True)
 class EndedSession:
     id: str
-    user_ref: str
     user_id: str | None
     """The user's wire id (``auth0|...``), the ``sub`` of the logout token."""
     clients: tuple[str, ...]

@@ -148,6 +148,4 @@ class LogoutService:
 
 
 def _ended(row: LoginSession, user_id: str | None) -> EndedSession:
-    return EndedSession(
-        id=row.id, user_ref=row.user_id, user_id=user_id, clients=tuple(row.clients)
-    )
+    return EndedSession(id=row.id, user_id=user_id, clients=tuple(row.clients))

@@ -15,10 +15,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from authgate.core.errors import DomainError
-from authgate.core.request_info import RequestInfo
-from authgate.http.forwarding import client_ip
 from authgate.http.params import unique_pairs
-from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.http.tenancy import request_info, resolve_tenant, services_of
 from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
 from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
 from authgate.services import Services
@@ -73,14 +71,6 @@ async def _form(request: Request) -> dict[str, str]:
         return unique_pairs(parse_qsl(body.decode(), keep_blank_values=True))
     except UnicodeDecodeError as exc:
         raise InvalidRequest("The form is not valid UTF-8.") from exc
-
-
-def _info(request: Request, services: Services, tenant: TenantRecord) -> RequestInfo:
-    return RequestInfo(
-        ip=client_ip(request, services.settings.trusted_proxies),
-        user_agent=request.headers.get("user-agent"),
-        hostname=tenant.domain,
-    )
 
 
 def _locale(request: Request, tenant: TenantRecord, step: _Step | None) -> str:
@@ -141,7 +131,7 @@ async def login(request: Request) -> Response:
             signup=True,
             error="Enter your email address and password.",
         )
-    logins = services.logins.for_request(tenant, _info(request, services, tenant))
+    logins = services.logins.for_request(tenant, request_info(request, tenant))
     try:
         owner = await logins.authenticate(
             realm=await _connection(request, tenant, step),
@@ -183,7 +173,7 @@ async def _logged_in(
             tenant,
             user_ref=owner.ref,
             connection=owner.connection,
-            info=_info(request, services, tenant),
+            info=request_info(request, tenant),
             replaces=request.cookies.get(COOKIE),
         )
     target = f"/authorize/resume?{urlencode({'state': step.state})}"
@@ -230,7 +220,7 @@ async def signup(request: Request) -> Response:
         return _expired(request, tenant)
     email, password = form.get("email", "").strip(), form.get("password", "")
     connection = await _connection(request, tenant, step)
-    info = _info(request, services, tenant)
+    info = request_info(request, tenant)
     try:
         async with services.db.unit_of_work(write=True) as session:
             user = await services.flows.signup(

@@ -12,10 +12,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from authgate.core.request_info import RequestInfo
-from authgate.http.forwarding import client_ip
 from authgate.http.params import unique_pairs
-from authgate.http.tenancy import resolve_tenant, services_of
+from authgate.http.tenancy import request_info, resolve_tenant, services_of
 from authgate.protocol.errors import InvalidRequest
 from authgate.protocol.ports import TenantRecord
 from authgate.users.errors import PasswordRejected
@@ -27,15 +25,6 @@ RESET_COOKIE = "authgate_reset"
 RESET_PATH = "/u/reset-password"
 MAX_FORM_BYTES = 16 * 1024
 _INITIALS = re.compile(r"^[A-Z0-9]{1,2}$")
-
-
-def _info(request: Request, tenant: TenantRecord) -> RequestInfo:
-    proxies = services_of(request).settings.trusted_proxies
-    return RequestInfo(
-        ip=client_ip(request, proxies),
-        user_agent=request.headers.get("user-agent"),
-        hostname=tenant.domain,
-    )
 
 
 def _with_query(url: str, **params: str) -> str:
@@ -60,7 +49,7 @@ async def email_verification(request: Request, ticket: str = "") -> Response:
     services = services_of(request)
     async with services.db.unit_of_work(write=True) as session:
         outcome = await services.flows.verify_email(
-            session, tenant, ticket[:200], _info(request, tenant)
+            session, tenant, ticket[:200], request_info(request, tenant)
         )
     if outcome.user is None:
         return _failed(
@@ -144,7 +133,7 @@ async def reset_password(request: Request) -> Response:
     try:
         async with services.db.unit_of_work(write=True) as session:
             outcome = await services.flows.reset_password(
-                session, tenant, token, password, _info(request, tenant)
+                session, tenant, token, password, request_info(request, tenant)
             )
     except PasswordRejected as exc:
         return await _reset_form(request, tenant, error=_rejection(exc), status=400)

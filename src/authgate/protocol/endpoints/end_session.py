@@ -78,8 +78,10 @@ async def validate_end_session(
             raise LogoutRefused("The client_id does not match the audience of the id_token_hint.")
         if logout_hint is not None and hint.sid is not None and logout_hint != hint.sid:
             raise LogoutRefused("The logout_hint does not match the sid of the id_token_hint.")
-        client_id = hint.client_id
-    if client_id is not None:
+        client = await directory.client(hint.client_id)
+        if client is None:
+            raise LogoutRefused(BAD_HINT, detail="its audience is no application of the tenant")
+    elif client_id is not None:
         client = await directory.client(client_id)
         if client is None:
             raise LogoutRefused("Unknown client_id.", detail=f"no client {client_id[:64]!r}")
