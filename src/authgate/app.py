@@ -15,12 +15,14 @@ from starlette.staticfiles import StaticFiles
 
 from authgate import __version__
 from authgate.api import (
+    branding,
     client_grants,
     clients,
     connections,
     email,
     keys,
     logs,
+    prompts,
     resource_servers,
     tenants,
     tickets,
@@ -123,6 +125,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         email.router,
         user_imports.router,
         logs.router,
+        branding.router,
+        prompts.router,
     )
     for router in routers:
         app.include_router(router)

@@ -2,6 +2,7 @@
 
 from authgate.apis.models import ResourceServer
 from authgate.blocks.models import LoginBlock
+from authgate.branding.models import Branding, PromptText
 from authgate.client_grants.models import ClientGrant
 from authgate.clients.models import Client
 from authgate.config.models import ConfigState
@@ -17,6 +18,7 @@ from authgate.users.models import PasswordHistory, User
 
 __all__ = [
     "Base",
+    "Branding",
     "Client",
     "ClientGrant",
     "ConfigState",
@@ -29,6 +31,7 @@ __all__ = [
     "LogEvent",
     "LoginBlock",
     "PasswordHistory",
+    "PromptText",
     "ResourceServer",
     "SigningKey",
     "Tenant",
