@@ -41,6 +41,7 @@ from authgate.protocol.errors import OAuthError
 from authgate.services import Services, build_services
 from authgate.settings import Settings
 from authgate.web import routes as web_routes
+from authgate.web import styles as web_styles
 
 log = logging.getLogger("authgate")
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         token.router,
         dbconnections.router,
         web_routes.router,
+        web_styles.router,
         clients.router,
         resource_servers.router,
         client_grants.router,
