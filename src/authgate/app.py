@@ -15,12 +15,14 @@ from starlette.staticfiles import StaticFiles
 
 from authgate import __version__
 from authgate.api import (
+    branding,
     client_grants,
     clients,
     connections,
     email,
     keys,
     logs,
+    prompts,
     refresh_tokens,
     resource_servers,
     sessions,
@@ -53,6 +55,7 @@ from authgate.settings import Settings
 from authgate.web import login as web_login
 from authgate.web import logout as web_logout
 from authgate.web import routes as web_routes
+from authgate.web import styles as web_styles
 
 log = logging.getLogger("authgate")
 
@@ -132,6 +135,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         web_logout.router,
         dbconnections.router,
         web_routes.router,
+        web_styles.router,
         clients.router,
         resource_servers.router,
         client_grants.router,
@@ -146,6 +150,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         logs.router,
         sessions.router,
         refresh_tokens.router,
+        branding.router,
+        prompts.router,
     )
     for router in routers:
         app.include_router(router)

@@ -2,6 +2,7 @@
 
 from authgate.apis.models import ResourceServer
 from authgate.blocks.models import LoginBlock
+from authgate.branding.models import Branding, PromptText
 from authgate.client_grants.models import ClientGrant
 from authgate.clients.models import Client
 from authgate.config.models import ConfigState
@@ -20,6 +21,7 @@ from authgate.users.models import PasswordHistory, User
 __all__ = [
     "AuthorizationCode",
     "Base",
+    "Branding",
     "Client",
     "ClientGrant",
     "ConfigState",
@@ -33,6 +35,7 @@ __all__ = [
     "LoginBlock",
     "LoginSession",
     "PasswordHistory",
+    "PromptText",
     "RefreshToken",
     "ResourceServer",
     "SigningKey",

@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from authgate.apis.service import ApiService
 from authgate.blocks.service import BlockService
+from authgate.branding.service import BrandingService
 from authgate.client_grants.service import ClientGrantService
 from authgate.clients.service import ClientService
 from authgate.config.cache import ConfigCache
@@ -84,6 +85,7 @@ class Services:
     jobs: JobService
     blocks: BlockService
     email: EmailService
+    branding: BrandingService
     background: Background
     user_imports: UserImporter
     logins: LoginSystem
@@ -199,6 +201,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         jobs=jobs,
         blocks=BlockService(clock),
         email=email,
+        branding=BrandingService(cache, clock),
         background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
         logins=LoginSystem(db, connections, hasher, logs, clock),

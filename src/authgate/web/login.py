@@ -85,7 +85,7 @@ def _expired(request: Request, tenant: TenantRecord) -> Response:
     return page(request, tenant, "message.html", context, status=400, locale=locale)
 
 
-def _render(
+async def _render(
     request: Request,
     tenant: TenantRecord,
     template: str,
@@ -93,9 +93,22 @@ def _render(
     status: int = 200,
     **extra: Any,
 ) -> Response:
+    """``template`` in the user's language with the tenant's branding (from the cache)."""
     context = {"state": step.state, "client_name": step.client.name, **extra}
     locale = _locale(request, tenant, step)
-    return page(request, tenant, template, context, status=status, locale=locale)
+    branding = await services_of(request).branding.view(tenant.id)
+    prompt = template.removesuffix(".html")
+    return page(
+        request,
+        tenant,
+        template,
+        context,
+        status=status,
+        locale=locale,
+        branding=branding,
+        prompt=prompt,
+        screen=prompt,
+    )
 
 
 # -- login ----------------------------------------------------------------------------------
@@ -108,7 +121,9 @@ async def login_page(request: Request, state: str = "") -> Response:
     if step is None:
         return _expired(request, tenant)
     hint = step.txn.params.get("login_hint", "")
-    return _render(request, tenant, "login.html", step, username=hint, signup=True, error=None)
+    return await _render(
+        request, tenant, "login.html", step, username=hint, signup=True, error=None
+    )
 
 
 @router.post("/u/login")
@@ -121,7 +136,7 @@ async def login(request: Request) -> Response:
         return _expired(request, tenant)
     username, password = form.get("username", "").strip(), form.get("password", "")
     if not username or not password:
-        return _render(
+        return await _render(
             request,
             tenant,
             "login.html",
@@ -146,11 +161,11 @@ async def login(request: Request) -> Response:
             if isinstance(exc, InvalidGrant)
             else ("Your account is blocked. Contact the administrator.")
         )
-        return _render(
+        return await _render(
             request, tenant, "login.html", step, 400, username=username, signup=True, error=message
         )
     except OAuthError as exc:
-        return _render(
+        return await _render(
             request,
             tenant,
             "login.html",
@@ -202,7 +217,7 @@ async def signup_page(request: Request, state: str = "") -> Response:
         return _expired(request, tenant)
     rules = await _rules(request, tenant, step)
     email = step.txn.params.get("login_hint", "")
-    return _render(request, tenant, "signup.html", step, email=email, rules=rules, error=None)
+    return await _render(request, tenant, "signup.html", step, email=email, rules=rules, error=None)
 
 
 async def _rules(request: Request, tenant: TenantRecord, step: _Step) -> list[str]:
@@ -237,7 +252,7 @@ async def signup(request: Request) -> Response:
             owner = resource_owner(user, tenant.issuer)
     except DomainError as exc:
         rules = await _rules(request, tenant, step)
-        return _render(
+        return await _render(
             request,
             tenant,
             "signup.html",
@@ -269,7 +284,7 @@ async def consent_page(request: Request, state: str = "") -> Response:
     if step is None:
         return _expired(request, tenant)
     scopes = (step.txn.params.get("scope") or "").split()
-    return _render(request, tenant, "consent.html", step, scopes=scopes, user=None)
+    return await _render(request, tenant, "consent.html", step, scopes=scopes, user=None)
 
 
 @router.post("/u/consent")

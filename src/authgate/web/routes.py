@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from html import escape
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter
@@ -25,6 +26,9 @@ RESET_COOKIE = "authgate_reset"
 RESET_PATH = "/u/reset-password"
 MAX_FORM_BYTES = 16 * 1024
 _INITIALS = re.compile(r"^[A-Z0-9]{1,2}$")
+# Auth0's prompt and screen names of these pages (for tenant page templates)
+VERIFY_PROMPT, VERIFY_SCREEN = "email-verification", "email-verification-result"
+RESET_PROMPT = "reset-password"
 
 
 def _with_query(url: str, **params: str) -> str:
@@ -33,13 +37,36 @@ def _with_query(url: str, **params: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def _failed(request: Request, tenant: TenantRecord, heading: str, message: str) -> Response:
+async def _page(
+    request: Request,
+    tenant: TenantRecord,
+    template: str,
+    context: dict[str, Any],
+    *,
+    prompt: str,
+    screen: str,
+    status: int = 200,
+) -> Response:
+    """``page`` with the tenant's branding, from the configuration cache."""
+    branding = await services_of(request).branding.view(tenant.id)
     return page(
         request,
         tenant,
-        "message.html",
-        {"heading": heading, "message": message, "error": True},
-        status=400,
+        template,
+        context,
+        status=status,
+        branding=branding,
+        prompt=prompt,
+        screen=screen,
+    )
+
+
+async def _failed(
+    request: Request, tenant: TenantRecord, heading: str, message: str, *, prompt: str, screen: str
+) -> Response:
+    context = {"heading": heading, "message": message, "error": True}
+    return await _page(
+        request, tenant, "message.html", context, prompt=prompt, screen=screen, status=400
     )
 
 
@@ -52,17 +79,22 @@ async def email_verification(request: Request, ticket: str = "") -> Response:
             session, tenant, ticket[:200], request_info(request, tenant)
         )
     if outcome.user is None:
-        return _failed(
+        return await _failed(
             request,
             tenant,
             "Email verification failed",
             "This link is invalid, has already been used or has expired.",
+            prompt=VERIFY_PROMPT,
+            screen=VERIFY_SCREEN,
         )
     message = "Your email was verified. You can continue using the application."
     if outcome.result_url:
         target = _with_query(outcome.result_url, success="true", message=message)
         return RedirectResponse(target, status_code=302, headers={"Referrer-Policy": "no-referrer"})
-    return page(request, tenant, "message.html", {"heading": "Email verified", "message": message})
+    context = {"heading": "Email verified", "message": message}
+    return await _page(
+        request, tenant, "message.html", context, prompt=VERIFY_PROMPT, screen=VERIFY_SCREEN
+    )
 
 
 @router.get(RESET_PATH)
@@ -92,18 +124,22 @@ async def _reset_form(
     async with services.db.unit_of_work(write=False) as session:
         form = await services.flows.reset_form(session, tenant, token) if token else None
     if form is None:
-        return _failed(
+        return await _failed(
             request,
             tenant,
             "Password reset failed",
             "This link is invalid, has already been used or has expired.",
+            prompt=RESET_PROMPT,
+            screen="reset-password-error",
         )
     email, rules = form
-    return page(
+    return await _page(
         request,
         tenant,
         "reset_password.html",
         {"email": email, "rules": rules, "error": error},
+        prompt=RESET_PROMPT,
+        screen=RESET_PROMPT,
         status=status,
     )
 
@@ -120,11 +156,13 @@ async def reset_password(request: Request) -> Response:
     except UnicodeDecodeError as exc:
         raise InvalidRequest("The form is not valid UTF-8.") from exc
     if not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
-        return _failed(
+        return await _failed(
             request,
             tenant,
             "Password reset failed",
             "The form expired. Open the link from your email again.",
+            prompt=RESET_PROMPT,
+            screen="reset-password-error",
         )
     password = form.get("password", "")
     if password != form.get("re-enter-password"):
@@ -138,11 +176,13 @@ async def reset_password(request: Request) -> Response:
     except PasswordRejected as exc:
         return await _reset_form(request, tenant, error=_rejection(exc), status=400)
     if outcome.user is None:
-        return _failed(
+        return await _failed(
             request,
             tenant,
             "Password reset failed",
             "This link is invalid, has already been used or has expired.",
+            prompt=RESET_PROMPT,
+            screen="reset-password-error",
         )
     message = "Your password has been changed."
     if outcome.result_url:
@@ -150,8 +190,14 @@ async def reset_password(request: Request) -> Response:
             _with_query(outcome.result_url, success="true", message=message), status_code=303
         )
     else:
-        response = page(
-            request, tenant, "message.html", {"heading": "Password changed", "message": message}
+        context = {"heading": "Password changed", "message": message}
+        response = await _page(
+            request,
+            tenant,
+            "message.html",
+            context,
+            prompt=RESET_PROMPT,
+            screen="reset-password-success",
         )
     response.delete_cookie(RESET_COOKIE, path=RESET_PATH)
     return response

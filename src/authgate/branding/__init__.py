@@ -1,0 +1,1 @@
+"""Per-tenant branding of the hosted pages: colors, logo, font, page template, prompt texts."""
