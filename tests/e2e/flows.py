@@ -5,6 +5,7 @@ that follows the redirects by hand, so each hop can be checked)."""
 from __future__ import annotations
 
 import re
+import ssl
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +25,20 @@ PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
 ROTATING = {"rotation_type": "rotating", "expiration_type": "expiring", "leeway": 0}
 
 
+def protocol(server: LiveServer) -> str:
+    return server.issuer.split(":", 1)[0]
+
+
 @contextmanager
-def management(server: LiveServer) -> Iterator[Auth0]:
+def management(server: LiveServer, verify: ssl.SSLContext | bool = True) -> Iterator[Auth0]:
     """The Management API through auth0-python, with a token of the bootstrap application."""
     token = GetToken(
-        server.domain, server.client_id, client_secret=server.client_secret, protocol="http"
+        server.domain,
+        server.client_id,
+        client_secret=server.client_secret,
+        protocol=protocol(server),
     ).client_credentials(server.management_audience)
-    with httpx.Client(timeout=30) as http:
+    with httpx.Client(timeout=30, verify=verify) as http:
         yield Auth0(
             base_url=f"{server.issuer}api/v2",
             token=token["access_token"],
