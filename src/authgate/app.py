@@ -32,6 +32,7 @@ from authgate.core.errors import DomainError
 from authgate.core.fields import describe_validation_error
 from authgate.http import (
     authorize,
+    cors,
     dbconnections,
     ops,
     revoke,
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         authorize.router,
         userinfo.router,
         revoke.router,
+        cors.router,
         web_login.router,
         dbconnections.router,
         web_routes.router,
