@@ -6,8 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
+# The end-to-end clients that are not Python: node openid-client and auth0-spa-js (tests/e2e/node)
+NODE_DIR   := tests/e2e/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+# Debian packages the end-to-end tests drive: chromium (Playwright uses /usr/bin/chromium), node
+SYSTEM_PACKAGES := chromium nodejs npm
 
-.PHONY: run test lint typecheck pytest bench install dev system-deps services clean
+.PHONY: run test lint typecheck pytest bench install dev system-deps node-deps services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +29,27 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 install: $(RUN_STAMP)
 dev: $(DEV_STAMP)
 
+# Installs the Debian packages above when one is missing (CI runs as root; elsewhere it says
+# what to install and stops).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "missing Debian packages:$$missing (sudo apt-get install$$missing)" >&2; exit 1; \
+	  fi; \
+	  apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: system-deps $(NODE_STAMP)
+
 run: $(RUN_STAMP)
 	$(BIN)/authgate serve
 
@@ -35,7 +61,7 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) node-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest

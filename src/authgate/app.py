@@ -36,6 +36,7 @@ from authgate.core.errors import DomainError
 from authgate.core.fields import describe_validation_error
 from authgate.http import (
     authorize,
+    cors,
     dbconnections,
     logout,
     ops,
@@ -130,6 +131,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         userinfo.router,
         revoke.router,
         logout.router,
+        cors.router,
         web_login.router,
         logout.router,
         web_logout.router,

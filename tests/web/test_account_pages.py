@@ -53,7 +53,7 @@ async def test_password_reset_through_the_page(
     ticket = await _reset_ticket(client, admin, user["user_id"], mark_email_as_verified=True)
     page = await _open_reset(client, ticket)
     assert page.headers["content-security-policy"].count("frame-ancestors 'none'") == 1
-    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["referrer-policy"] == "same-origin"
     assert page.headers["x-frame-options"] == "DENY"
     assert 'label for="password"' in page.text
     assert "At least 8 characters in length" in page.text

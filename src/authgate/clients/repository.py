@@ -61,6 +61,16 @@ async def count(
     return int(await session.scalar(stmt) or 0)
 
 
+async def web_origins(session: AsyncSession, tenant_id: str) -> set[str]:
+    """Every origin an application of the tenant lists in ``web_origins`` or ``allowed_origins``."""
+    stmt = select(Client.web_origins, Client.allowed_origins).where(Client.tenant_id == tenant_id)
+    found: set[str] = set()
+    for web, allowed in await session.execute(stmt):
+        found.update(web or ())
+        found.update(allowed or ())
+    return found
+
+
 async def add(session: AsyncSession, client: Client) -> None:
     session.add(client)
     await session.flush()

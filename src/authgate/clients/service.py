@@ -129,6 +129,14 @@ class ClientService:
 
         return await self._cache.get(("client", tenant_id, client_id), load)
 
+    async def cors_origins(self, tenant_id: str) -> frozenset[str]:
+        """The origins some application of the tenant accepts browser calls from."""
+
+        async def load(session: AsyncSession) -> frozenset[str]:
+            return frozenset(await repository.web_origins(session, tenant_id))
+
+        return await self._cache.get(("cors-origins", tenant_id), load)
+
     def secret(self, client: Client) -> str | None:
         if client.client_secret is None:
             return None

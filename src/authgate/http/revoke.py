@@ -11,12 +11,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from authgate.core.request_info import RequestInfo
+from authgate.http import cors
+from authgate.http.errors import oauth_error
 from authgate.http.forwarding import client_ip
 from authgate.http.params import body_params
 from authgate.http.tenancy import resolve_tenant, services_of
 from authgate.logs.service import Event
 from authgate.protocol.client_auth import authenticate_client
-from authgate.protocol.errors import InvalidRequest
+from authgate.protocol.errors import InvalidRequest, OAuthError
+from authgate.protocol.ports import TenantRecord
 from authgate.services import CachedDirectory
 from authgate.tokens.service import RefreshTokenService
 
@@ -26,8 +29,16 @@ router = APIRouter(include_in_schema=False)
 @router.post("/oauth/revoke")
 async def revoke(request: Request) -> Response:
     tenant = await resolve_tenant(request)
-    services = services_of(request)
     params = await body_params(request)
+    try:
+        response = await _revoke(request, tenant, params)
+    except OAuthError as exc:
+        response = oauth_error(request, exc)
+    return await cors.for_client(request, params.get("client_id"), response)
+
+
+async def _revoke(request: Request, tenant: TenantRecord, params: dict[str, str]) -> Response:
+    services = services_of(request)
     client = await authenticate_client(
         params, request.headers.get("authorization"), CachedDirectory(services, tenant.id)
     )

@@ -1,4 +1,5 @@
-"""``POST /oauth/token`` (RFC 6749 §3.2): parse the body, run the token endpoint, render.
+"""``POST /oauth/token`` (RFC 6749 §3.2): parse the body, run the token endpoint, render, with
+CORS for the application's web origins (``http.cors``).
 
 Each exchange is logged: successes through the batched writer (no database round trip on the
 request), failures durably before the response.
@@ -15,7 +16,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from authgate.core.request_info import RequestInfo
-from authgate.http.errors import known_error
+from authgate.http import cors
+from authgate.http.errors import known_error, oauth_error
 from authgate.http.forwarding import client_ip
 from authgate.http.params import body_params
 from authgate.http.responses import NO_STORE, json_response
@@ -45,6 +47,15 @@ def _event(request: Request, tenant: TenantRecord, params: Mapping[str, str], co
 async def token(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     params = await body_params(request)
+    try:
+        response = await _exchange(request, tenant, params)
+    except OAuthError as exc:
+        response = oauth_error(request, exc)
+    # browser apps read successes and errors alike (spa-js tells invalid_grant from others)
+    return await cors.for_client(request, params.get("client_id"), response)
+
+
+async def _exchange(request: Request, tenant: TenantRecord, params: dict[str, str]) -> Response:
     services = services_of(request)
     info = RequestInfo(
         ip=client_ip(request, services.settings.trusted_proxies),

@@ -1,5 +1,6 @@
 """``GET|POST /userinfo`` (OpenID Connect Core §5.3): a Bearer token in the Authorization
-header only (RFC 6750 §2.1; tokens in query strings are refused, security.md BCP-32)."""
+header only (RFC 6750 §2.1; tokens in query strings are refused, security.md BCP-32), readable
+cross-origin by the tenant's web origins (``http.cors``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from authgate.http import cors
+from authgate.http.errors import oauth_error
 from authgate.http.responses import NO_STORE, json_response
 from authgate.http.tenancy import resolve_tenant, services_of
 from authgate.protocol import jose
@@ -34,5 +37,5 @@ async def userinfo_endpoint(request: Request) -> Response:
         )
     except InvalidToken as exc:
         exc.headers["WWW-Authenticate"] = f'{CHALLENGE}, error="invalid_token"'
-        raise
-    return json_response(body, headers=NO_STORE)
+        return await cors.for_tenant(request, oauth_error(request, exc))
+    return await cors.for_tenant(request, json_response(body, headers=NO_STORE))

@@ -7,8 +7,9 @@ Field names are Universal Login's: ``username``, ``password``, ``action=default`
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from authgate.core.errors import DomainError
 from authgate.http.params import unique_pairs
 from authgate.http.tenancy import request_info, resolve_tenant, services_of
+from authgate.protocol import redirect_uri
 from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
 from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
 from authgate.services import Services
@@ -30,6 +32,7 @@ from authgate.web.render import SECURITY_HEADERS, page
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 16 * 1024
+_CSP_SOURCE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9.:\[\]-]+")
 EXPIRED = "This login request has expired or is invalid. Return to the application and try again."
 
 
@@ -42,6 +45,22 @@ class _Step:
     @property
     def requested_connection(self) -> str | None:
         return self.txn.params.get("connection")
+
+    @property
+    def client_origins(self) -> tuple[str, ...]:
+        """The origin the request's answer will be sent to, where the page's forms lead in the
+        end (re-checked against the client's callbacks; none when they no longer match)."""
+        try:
+            uri = redirect_uri.resolve(
+                self.client.callbacks,
+                self.txn.params.get("redirect_uri"),
+                native=self.client.app_type == "native",
+            )
+        except InvalidRequest:
+            return ()
+        parts = urlsplit(uri)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return (origin,) if _CSP_SOURCE.fullmatch(origin) else ()
 
 
 async def _connection(request: Request, tenant: TenantRecord, step: _Step) -> str:
@@ -108,6 +127,7 @@ async def _render(
         branding=branding,
         prompt=prompt,
         screen=prompt,
+        form_targets=step.client_origins,
     )
 
 

@@ -1,5 +1,11 @@
 """Rendering hosted pages with the security headers every page carries (RFC 9700 §4.16,
-security.md BCP-37): no framing, no referrer, a self-only content security policy.
+security.md BCP-37): no framing, no referrer to other origins, a self-only content security
+policy.
+
+``Referrer-Policy: same-origin`` rather than ``no-referrer``: under ``no-referrer`` browsers send
+``Origin: null`` on the page's own form posts (Fetch, "serializing a request origin"), which the
+CSRF check must refuse; ``same-origin`` keeps the Origin of same-origin posts and still sends
+nothing to other origins (RFC 9700 §4.2.4, security.md BCP-07).
 
 A tenant's branding (``authgate.branding.view.BrandingView``, from ``BrandingService.view``)
 is optional: its logo and favicon are shown, its colors and font come from the tenant
@@ -13,7 +19,7 @@ treats it as untrusted text; a template that fails to render falls back to the d
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -30,27 +36,36 @@ from authgate.web.i18n import translations
 log = logging.getLogger("authgate.web")
 
 
-def content_security_policy(branding: BrandingView | None = None) -> str:
+def content_security_policy(
+    branding: BrandingView | None = None, form_targets: Sequence[str] = ()
+) -> str:
+    """The page's policy. ``form_targets``: origins the page's forms may end at after
+    redirects (browsers check ``form-action`` on each redirect that follows a submission, so
+    the login page of an authorization request must allow the client's redirect URI origin)."""
     images = ("'self'", "data:", *(branding.origins("logo_url", "favicon_url") if branding else ()))
     fonts = ("'self'", *(branding.origins("font_url") if branding else ()))
+    forms = " ".join(("'self'", *form_targets))
     return (
         f"default-src 'self'; img-src {' '.join(images)}; font-src {' '.join(fonts)}; "
-        "style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        f"style-src 'self'; script-src 'self'; form-action {forms}; frame-ancestors 'none'; "
         "base-uri 'none'; object-src 'none'"
     )
 
 
-def security_headers(branding: BrandingView | None = None) -> dict[str, str]:
+def security_headers(
+    branding: BrandingView | None = None, form_targets: Sequence[str] = ()
+) -> dict[str, str]:
     return {
-        "Content-Security-Policy": content_security_policy(branding),
+        "Content-Security-Policy": content_security_policy(branding, form_targets),
         "X-Frame-Options": "DENY",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
     }
 
 
 SECURITY_HEADERS = security_headers()
+
 
 environment = Environment(
     loader=PackageLoader("authgate.web", "templates"),
@@ -95,6 +110,7 @@ def page(
     branding: BrandingView | None = None,
     prompt: str | None = None,
     screen: str | None = None,
+    form_targets: Sequence[str] = (),
 ) -> HTMLResponse:
     """Render ``template`` in ``locale`` (``_`` in templates translates a message);
     ``prompt`` and ``screen`` are Auth0's names of the page, given to a tenant page template
@@ -124,7 +140,7 @@ def page(
             log.warning(failure)
     if body is None:
         body = compiled.render(values)
-    headers = security_headers(branding)
+    headers = security_headers(branding, form_targets)
     response = HTMLResponse(body, status_code=status, headers=headers)
     csrf.remember(response, token, secure=tenant.issuer.startswith("https://"))
     return response
