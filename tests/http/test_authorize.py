@@ -481,3 +481,35 @@ async def test_confidential_clients_need_pkce_unless_the_tenant_relaxes_it(
     del public_params["code_challenge"], public_params["code_challenge_method"]
     still = await client.get("/authorize", params=public_params)
     assert query(still.headers["location"])["error"] == "invalid_request"
+
+
+async def test_third_party_applications_ask_for_consent(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    third = await spa(client, admin, is_first_party=False)
+    user = await create_user(client, admin)
+    params = authorize_params(third, Pkce.new())
+    after_login = await login_through_pages(client, params, user["email"])
+    assert after_login.status_code == 302
+    assert after_login.headers["location"].startswith("/u/consent?state=")
+    page = await client.get(after_login.headers["location"])
+    assert page.status_code == 200
+    assert "openid" in page.text
+    silent = await client.get(
+        "/authorize", params=authorize_params(third, Pkce.new(), prompt="none")
+    )
+    assert query(silent.headers["location"])["error"] == "consent_required"
+    declined = await client.post(
+        "/u/consent",
+        data={"state": state_of(page.text), "csrf_token": csrf_of(page.text), "action": "deny"},
+    )
+    denied = await client.get(declined.headers["location"])
+    answer = query(denied.headers["location"])
+    assert answer["error"] == "access_denied"
+    assert answer["state"] == params["state"]
+    accepted = await client.post(
+        "/u/consent",
+        data={"state": state_of(page.text), "csrf_token": csrf_of(page.text), "action": "accept"},
+    )
+    granted = await client.get(accepted.headers["location"])
+    assert "code" in query(granted.headers["location"])
