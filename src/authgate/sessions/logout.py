@@ -122,10 +122,9 @@ class LogoutService:
         """Ends a session by id (404 when there is no such live session); with
         ``revoke_refresh_tokens``, the refresh tokens issued through it are revoked too."""
         found = await repository.live_with_user(session, tenant.id, session_id, self._clock.now())
-        if found is None:
+        if found is None or not await repository.remove(session, tenant.id, session_id):
             raise NotFound(UNKNOWN_SESSION, error_code="inexistent_session")
         row, user_id = found
-        await repository.remove(session, tenant.id, row.id)
         if revoke_refresh_tokens:
             await self._refresh_tokens.revoke_of_session(session, tenant.id, row.id)
         ended = _ended(row, user_id)

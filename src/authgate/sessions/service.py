@@ -116,9 +116,8 @@ class SessionService:
         if not value or len(value) > MAX_COOKIE_LENGTH:
             return None
         row = await repository.by_digest(session, tenant_id, _digest(value))
-        if row is None:
-            return None
-        await repository.remove(session, tenant_id, row.id)
+        if row is None or not await repository.remove(session, tenant_id, row.id):
+            return None  # none, or ended meanwhile by a concurrent request
         return row
 
 
