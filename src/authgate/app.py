@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from authgate import __version__
 from authgate.api import (
+    attack_protection,
     branding,
     client_grants,
     clients,
@@ -57,6 +58,7 @@ from authgate.web import login as web_login
 from authgate.web import logout as web_logout
 from authgate.web import routes as web_routes
 from authgate.web import styles as web_styles
+from authgate.web import unblock as web_unblock
 
 log = logging.getLogger("authgate")
 
@@ -137,6 +139,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         web_logout.router,
         dbconnections.router,
         web_routes.router,
+        web_unblock.router,
         web_styles.router,
         clients.router,
         resource_servers.router,
@@ -147,6 +150,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         users.router,
         tickets.router,
         user_blocks.router,
+        attack_protection.router,
         email.router,
         user_imports.router,
         logs.router,

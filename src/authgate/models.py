@@ -12,6 +12,7 @@ from authgate.email.models import EmailMessage, EmailProvider, EmailTemplate
 from authgate.jobs.models import Job
 from authgate.keys.models import SigningKey
 from authgate.logs.models import LogEvent
+from authgate.protection.models import ProtectionSetting, ThrottleBucket
 from authgate.sessions.models import LoginSession
 from authgate.tenants.models import Tenant, TenantDomain
 from authgate.tickets.models import Ticket
@@ -36,11 +37,13 @@ __all__ = [
     "LoginSession",
     "PasswordHistory",
     "PromptText",
+    "ProtectionSetting",
     "RefreshToken",
     "ResourceServer",
     "SigningKey",
     "Tenant",
     "TenantDomain",
+    "ThrottleBucket",
     "Ticket",
     "User",
 ]

@@ -27,6 +27,7 @@ from authgate.keys.service import KeyService
 from authgate.logs.queries import LogQueries
 from authgate.logs.service import LogService
 from authgate.passwords import PasswordHasher
+from authgate.protection.wiring import Protection, build_protection
 from authgate.protocol.grants.base import TokenContext
 from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
 from authgate.sessions.admin import SessionAdmin
@@ -84,6 +85,7 @@ class Services:
     flows: AccountFlows
     jobs: JobService
     blocks: BlockService
+    protection: Protection
     email: EmailService
     branding: BrandingService
     background: Background
@@ -179,6 +181,17 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     refresh_token_admin = RefreshTokenAdmin(clock, users)
     backchannel = BackchannelLogout(clients, keys, logs, background, clock)
     logout = LogoutService(clock, sessions, backchannel, refresh_token_admin, logs)
+    protection = build_protection(
+        db=db,
+        cache=cache,
+        clock=clock,
+        redis=redis,
+        redis_prefix=settings.redis_prefix,
+        logs=logs,
+        email=email,
+        tickets=tickets,
+    )
+    blocks = BlockService(clock, protection.store, protection.settings)
     return Services(
         settings=settings,
         db=db,
@@ -197,14 +210,24 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         hasher=hasher,
         tickets=tickets,
         users=users,
-        flows=AccountFlows(users, connections, clients, logs, db=db, background=background),
+        flows=AccountFlows(
+            users,
+            connections,
+            clients,
+            logs,
+            db=db,
+            background=background,
+            blocks=blocks,
+            tickets=tickets,
+        ),
         jobs=jobs,
-        blocks=BlockService(clock),
+        blocks=blocks,
         email=email,
         branding=BrandingService(cache, clock),
         background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
-        logins=LoginSystem(db, connections, hasher, logs, clock),
+        logins=LoginSystem(db, connections, hasher, logs, clock, protection.shield),
+        protection=protection,
         sessions=sessions,
         logout=logout,
         session_admin=SessionAdmin(clock, users, logout),

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """Redis for shared counters, cache invalidation and rate limits across nodes."""
 
+    redis_prefix: str = Field(default="authgate:", max_length=64)
+    """Prefix of every Redis key Authgate writes (several deployments can share a Redis)."""
+
     issuer: str = "http://127.0.0.1:8080/"
     """Public base URL of the default tenant; a trailing slash is added when missing."""
 

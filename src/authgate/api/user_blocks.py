@@ -1,4 +1,9 @@
-"""``/api/v2/user-blocks``: login blocks by identifier and by user id."""
+"""``/api/v2/user-blocks``: brute-force blocks by identifier and by user id.
+
+Source: https://auth0.com/docs/api/management/v2/user-blocks/get-user-blocks and the pages next
+to it; ``consider_brute_force_enablement=true`` answers no blocks while brute-force protection
+is off.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from authgate.http.responses import json_response
 
 router = APIRouter(prefix="/api/v2", tags=["user-blocks"])
 Identifier = Annotated[str, Query(min_length=1, max_length=320)]
+Consider = Annotated[bool, Query()]
 
 
 @router.get("/user-blocks")
@@ -19,10 +25,13 @@ async def blocks_by_identifier(
     caller: Annotated[Caller, Depends(require("read:users"))],
     identifier: Identifier,
     tenant: TenantDep,
-    session: SessionDep,
     services: ServicesDep,
+    consider_brute_force_enablement: Consider = False,
 ) -> Response:
-    return json_response(await services.blocks.blocked_for(session, tenant.id, [identifier]))
+    blocks = await services.blocks.blocked_for(
+        tenant.id, [identifier], consider_enablement=consider_brute_force_enablement
+    )
+    return json_response(blocks)
 
 
 @router.delete("/user-blocks", status_code=204)
@@ -33,7 +42,7 @@ async def release_identifier(
     session: SessionDep,
     services: ServicesDep,
 ) -> Response:
-    await services.blocks.release(session, tenant.id, [identifier])
+    await services.blocks.release(tenant.id, [identifier], session)
     return Response(status_code=204)
 
 
@@ -44,8 +53,12 @@ async def blocks_of_user(
     tenant: TenantDep,
     session: SessionDep,
     services: ServicesDep,
+    consider_brute_force_enablement: Consider = False,
 ) -> Response:
-    return json_response(await services.blocks.blocked_for_user(session, tenant.id, user_id))
+    blocks = await services.blocks.blocked_for_user(
+        session, tenant.id, user_id, consider_enablement=consider_brute_force_enablement
+    )
+    return json_response(blocks)
 
 
 @router.delete("/user-blocks/{user_id}", status_code=204)

@@ -27,6 +27,8 @@ BUILT_IN = (
     "change_password",
     "blocked_account",
     "user_invitation",
+    "stolen_credentials",
+    "security_alert",
 )
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"\s+")

@@ -19,7 +19,8 @@ from authgate.http.forwarding import client_ip
 from authgate.http.params import MAX_BODY_BYTES, unique_pairs
 from authgate.http.responses import json_response
 from authgate.http.tenancy import resolve_tenant, services_of
-from authgate.protocol.errors import InvalidRequest
+from authgate.logs.service import Event
+from authgate.protocol.errors import InvalidRequest, TooManyAttempts
 from authgate.users.errors import PasswordRejected, UserExists
 from authgate.users.schemas import Email, Nickname, Password, PersonName, Phone, Username
 from authgate.users.service import Signup
@@ -93,9 +94,27 @@ async def _document(request: Request) -> dict[str, Any]:
     raise BadBody("Send application/json or application/x-www-form-urlencoded.")
 
 
-def _error(code: str, description: Any, *, name: str = "BadRequestError", **extra: Any) -> Response:
-    body = {"name": name, "code": code, "description": description, **extra, "statusCode": 400}
-    return json_response(body, status=400)
+def _error(
+    code: str,
+    description: Any,
+    *,
+    name: str = "BadRequestError",
+    status: int = 400,
+    **extra: Any,
+) -> Response:
+    body = {"name": name, "code": code, "description": description, **extra, "statusCode": status}
+    return json_response(body, status=status)
+
+
+def _signup_event(body: SignupRequest, info: RequestInfo) -> Event:
+    return Event(
+        type="fs",
+        client_id=body.client_id,
+        connection=body.connection,
+        user_name=body.email,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )
 
 
 def _request_info(request: Request, hostname: str) -> RequestInfo:
@@ -119,10 +138,14 @@ async def signup(request: Request) -> Response:
         return _error("invalid_body", describe_validation_error(exc))
     info = _request_info(request, tenant.domain)
     try:
+        await services.protection.throttle.admit_signup(tenant, info.ip, _signup_event(body, info))
+    except TooManyAttempts as exc:
+        return _error(exc.error, exc.description, name="TooManyAttemptsError", status=429)
+    try:
         async with services.db.unit_of_work(write=True) as session:
             user = await services.flows.signup(session, tenant, Signup(**body.model_dump()), info)
     except PasswordRejected as exc:
-        extra = {"policy": exc.policy} if exc.policy else {}
+        extra: dict[str, Any] = {"policy": exc.policy} if exc.policy else {}
         return _error(exc.code, exc.description, name=exc.name, message=exc.short_message, **extra)
     except UserExists:
         return _error("invalid_signup", "Invalid sign up")

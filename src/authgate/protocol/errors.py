@@ -100,6 +100,27 @@ class TooManyRequests(OAuthError):
     status = 429
 
 
+class TooManyAttempts(OAuthError):
+    """Attack protection refused the attempt (brute force, suspicious IP, same-user limit)."""
+
+    error = "too_many_attempts"
+    status = 429
+
+
+class PasswordLeaked(OAuthError):
+    """Breached password detection blocked a login with a password known from a breach."""
+
+    error = "password_leaked"
+    status = 400
+
+
+class RequiresVerification(OAuthError):
+    """Bot detection wants a challenge that a non-interactive grant cannot show."""
+
+    error = "requires_verification"
+    status = 400
+
+
 class ServerError(OAuthError):
     error = "server_error"
     status = 500

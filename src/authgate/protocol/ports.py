@@ -25,6 +25,8 @@ class TenantRecord:
     allowed_logout_urls: tuple[str, ...] = ()
     enabled_locales: tuple[str, ...] = ("en",)
     pkce_for_confidential_clients: bool = True
+    support_email: str | None = None
+    """Where administrator notifications of attack protection go."""
 
     @property
     def management_audience(self) -> str:

@@ -56,6 +56,7 @@ def to_record(tenant: Tenant) -> TenantRecord:
         allowed_logout_urls=tuple(settings.allowed_logout_urls),
         enabled_locales=tuple(settings.enabled_locales),
         pkce_for_confidential_clients=settings.flags.require_pkce_for_confidential_clients,
+        support_email=settings.support_email or None,
     )
 
 

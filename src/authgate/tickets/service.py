@@ -18,9 +18,14 @@ from authgate.users.models import User
 
 EMAIL_VERIFICATION = "email_verification"
 PASSWORD_CHANGE = "password_change"
+UNBLOCK = "unblock"
 DEFAULT_TTL_SECONDS = 432_000
 MAX_TTL_SECONDS = 30 * 86_400
-PAGES = {EMAIL_VERIFICATION: "u/email-verification", PASSWORD_CHANGE: "u/reset-password"}
+PAGES = {
+    EMAIL_VERIFICATION: "u/email-verification",
+    PASSWORD_CHANGE: "u/reset-password",
+    UNBLOCK: "u/unblock",
+}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Every outcome is logged: ``fu`` (unknown user), ``fp`` (wrong password), ``f`` (
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from authgate.core.request_info import RequestInfo
 from authgate.db import Database
 from authgate.logs.service import Event, LogService
 from authgate.passwords import PasswordHasher
+from authgate.protection.login import LoginAttempt, LoginShield
 from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
 from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
 from authgate.users import repository
@@ -40,6 +42,7 @@ class LoginSystem:
     hasher: PasswordHasher
     logs: LogService
     clock: Clock
+    shield: LoginShield
 
     def for_request(self, tenant: TenantRecord, info: RequestInfo) -> DatabaseLogin:
         return DatabaseLogin(self, tenant, info)
@@ -64,9 +67,6 @@ class DatabaseLogin:
         login page, ``sepft`` for the password grants)."""
         system, tenant = self._system, self._tenant
         connection = await self._connection(realm, client)
-        async with system.db.unit_of_work(write=False) as session:
-            user = await self._find(session, connection, username)
-        result = await system.hasher.verify(user.password_hash if user else None, password)
         event = Event(
             type=success,
             client_id=client.client_id,
@@ -79,12 +79,18 @@ class DatabaseLogin:
             strategy="auth0",
             strategy_type="database",
         )
+        admission = await system.shield.admit(self._attempt(connection, username, event))
+        async with system.db.unit_of_work(write=False) as session:
+            user = await self._find(session, connection, username)
+        result = await system.hasher.verify(user.password_hash if user else None, password)
         if user is None or not result.ok:
             event.type = "fu" if user is None else "fp"
             event.user_id = user.user_id if user else None
             event.description = WRONG_CREDENTIALS
             await system.logs.record_now(tenant.id, tenant.domain, event)
+            await system.shield.failed(admission, user=user)
             raise _logged(InvalidGrant(WRONG_CREDENTIALS, detail=f"login failed: {event.type}"))
+        await system.shield.succeeded(admission)
         event.user_id = user.user_id
         if user.blocked:
             event.type, event.description = "f", "user is blocked"
@@ -102,6 +108,20 @@ class DatabaseLogin:
             claims=profile_claims(user, tenant.issuer),
             ref=user.id,
             connection=connection.name,
+        )
+
+    def _attempt(self, connection: ConnectionRecord, username: str, event: Event) -> LoginAttempt:
+        options = connection.options
+        return LoginAttempt(
+            tenant=self._tenant,
+            identifier=username.strip().lower(),
+            ip=self._info.ip or "",
+            connection=connection.name,
+            connection_id=connection.id,
+            brute_force_on_connection=(
+                not isinstance(options, DatabaseOptions) or options.brute_force_protection
+            ),
+            event=dataclasses.replace(event),
         )
 
     async def _connection(self, realm: str | None, client: ClientRecord) -> ConnectionRecord:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authgate.blocks.service import BlockService, identifiers_of
 from authgate.clients.service import ClientService
 from authgate.connections.service import ConnectionService
 from authgate.core.background import Background
@@ -16,6 +17,8 @@ from authgate.core.request_info import RequestInfo
 from authgate.db import Database
 from authgate.logs.service import Event, LogService
 from authgate.protocol.ports import TenantRecord
+from authgate.tickets.service import UNBLOCK, TicketService
+from authgate.users import repository
 from authgate.users.errors import PasswordRejected
 from authgate.users.models import User
 from authgate.users.service import Signup, UserService
@@ -39,6 +42,8 @@ class AccountFlows:
         *,
         db: Database,
         background: Background,
+        blocks: BlockService,
+        tickets: TicketService,
     ) -> None:
         self._users = users
         self._connections = connections
@@ -46,6 +51,8 @@ class AccountFlows:
         self._logs = logs
         self._db = db
         self._background = background
+        self._blocks = blocks
+        self._tickets = tickets
 
     async def signup(
         self, session: AsyncSession, tenant: TenantRecord, request: Signup, info: RequestInfo
@@ -175,6 +182,8 @@ class AccountFlows:
             )
             return Outcome(None, None)
         user, result_url = changed
+        # a successful reset lifts the brute-force blocks of the user (reference §3.1)
+        await self._blocks.release(tenant.id, identifiers_of(user), session)
         self._logs.add(
             session,
             tenant.id,
@@ -188,6 +197,30 @@ class AccountFlows:
             ),
         )
         return Outcome(user, result_url)
+
+    async def unblock(
+        self, session: AsyncSession, tenant: TenantRecord, token: str, info: RequestInfo
+    ) -> User | None:
+        """Use an unblock link: the user's brute-force blocks are lifted (log ``ublkdu``)."""
+        ticket = await self._tickets.consume(session, tenant.id, token, UNBLOCK)
+        user = await repository.by_pk(session, ticket.user_pk) if ticket else None
+        if user is None:
+            return None
+        await self._blocks.release(tenant.id, identifiers_of(user), session)
+        self._logs.add(
+            session,
+            tenant.id,
+            info.hostname,
+            Event(
+                type="ublkdu",
+                description="The user lifted a brute-force block through the emailed link.",
+                user_id=user.user_id,
+                user_name=user.email,
+                ip=info.ip,
+                user_agent=info.user_agent,
+            ),
+        )
+        return user
 
     async def reset_form(
         self, session: AsyncSession, tenant: TenantRecord, token: str

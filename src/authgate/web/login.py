@@ -18,8 +18,15 @@ from starlette.responses import RedirectResponse, Response
 from authgate.core.errors import DomainError
 from authgate.http.params import unique_pairs
 from authgate.http.tenancy import request_info, resolve_tenant, services_of
+from authgate.logs.service import Event
 from authgate.protocol import redirect_uri
-from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
+from authgate.protocol.errors import (
+    AccessDenied,
+    InvalidGrant,
+    InvalidRequest,
+    OAuthError,
+    TooManyAttempts,
+)
 from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
 from authgate.services import Services
 from authgate.sessions.service import COOKIE
@@ -175,6 +182,17 @@ async def login(request: Request) -> Response:
             client=step.client,
             success="s",
         )
+    except TooManyAttempts as exc:
+        return await _render(
+            request,
+            tenant,
+            "login.html",
+            step,
+            429,
+            username=username,
+            signup=True,
+            error=exc.description,
+        )
     except (InvalidGrant, AccessDenied) as exc:
         message = (
             "Wrong email or password."
@@ -256,6 +274,28 @@ async def signup(request: Request) -> Response:
     email, password = form.get("email", "").strip(), form.get("password", "")
     connection = await _connection(request, tenant, step)
     info = request_info(request, tenant)
+    event = Event(
+        type="fs",
+        client_id=step.client.client_id,
+        connection=connection,
+        user_name=email,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )
+    try:
+        await services.protection.throttle.admit_signup(tenant, info.ip, event)
+    except TooManyAttempts as exc:
+        rules = await _rules(request, tenant, step)
+        return await _render(
+            request,
+            tenant,
+            "signup.html",
+            step,
+            429,
+            email=email,
+            rules=rules,
+            error=exc.description,
+        )
     try:
         async with services.db.unit_of_work(write=True) as session:
             user = await services.flows.signup(
