@@ -62,7 +62,8 @@ async def test_every_built_in_mail_renders_in_every_language(
     )
     assert message.mail.subject
     assert message.mail.text.strip()
-    assert "https://authgate.test/u/email-verification" in message.mail.html
+    if template != "security_alert":  # the administrators' alert carries no link
+        assert "https://authgate.test/u/email-verification" in message.mail.html
     if locale != "en":
         assert message.mail.subject != english.mail.subject
         assert message.mail.text != english.mail.text

@@ -255,7 +255,10 @@ async def test_administrators_release_blocks(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
     native = await _native(client, admin)
-    first, second = await create_user(client, admin, email_verified=True), await create_user(client, admin, email_verified=True)
+    first, second = (
+        await create_user(client, admin, email_verified=True),
+        await create_user(client, admin, email_verified=True),
+    )
     await _configure(client, admin, max_attempts=1)
     for user in (first, second):
         await _login(client, native, user["email"], WRONG)

@@ -74,6 +74,7 @@ def builtin_context(tenant: TenantView, locale: str, raw: Mapping[str, Any]) -> 
         "inviter": _mapping(raw.get("inviter")),
         "display_name": user["name"] or user["given_name"] or user["nickname"],
         "invited_to": invited_to,
+        "alert": _mapping(raw.get("alert")),
     }
 
 

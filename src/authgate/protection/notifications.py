@@ -15,7 +15,12 @@ from authgate.db import Database
 from authgate.email.service import EmailService
 from authgate.protection.store import ProtectionStore
 from authgate.protocol.ports import TenantRecord
-from authgate.tickets.service import UNBLOCK, TicketService
+from authgate.tickets.service import (
+    DEFAULT_TTL_SECONDS,
+    PASSWORD_CHANGE,
+    UNBLOCK,
+    TicketService,
+)
 from authgate.users.models import User
 
 HOUR_MS = 3_600_000
@@ -58,13 +63,14 @@ class Notifier:
         if not user.email or not await self._once(tenant.id, f"notify:leak:{user.user_id}"):
             return False
         async with self._db.unit_of_work(write=True) as session:
+            issued = await self._tickets.issue(session, tenant, user, PASSWORD_CHANGE)
             await self._email.enqueue(
                 session,
                 tenant_id=tenant.id,
                 template="stolen_credentials",
                 to=user.email,
                 locales=_locales(user),
-                context={**_user_context(user), "url": None, "ttl": None},
+                context={**_user_context(user), "url": issued.url, "ttl": DEFAULT_TTL_SECONDS},
             )
         return True
 
