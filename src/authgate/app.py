@@ -49,6 +49,7 @@ from authgate.http import (
 )
 from authgate.http.body_limit import BodyLimit
 from authgate.http.errors import PayloadTooLarge, error_for_path, known_error
+from authgate.http.ratelimit import RateLimits
 from authgate.http.tenancy import UnknownHost
 from authgate.observability import AccessLog, Metrics, configure_logging
 from authgate.protocol.errors import OAuthError
@@ -165,6 +166,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     if settings.testing:
         app.include_router(testing.router)
     app.add_middleware(token.TokenFastPath)
+    app.add_middleware(RateLimits)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessLog, metrics=metrics, enabled=settings.access_log)
     return app

@@ -11,7 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from authgate.core.errors import DomainError
+from authgate.core.errors import DomainError, TooManyRequests
+from authgate.http import ratelimit
+from authgate.http.forwarding import client_ip
 from authgate.http.tenancy import resolve_tenant, services_of
 from authgate.logs.service import Event
 from authgate.protocol.bearer import token_scopes, verify_access_token
@@ -115,6 +117,7 @@ def require(*scopes: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
             scopes=granted,
         )
         request.state.caller = found
+        await _rate_limit(request, services, tenant, found)
         if not any(scope in granted for scope in scopes):
             error = InsufficientScope(f"Insufficient scope, expected any of: {','.join(scopes)}")
             event, tenant_id, hostname = _api_event(request, "fapi", 403)
@@ -124,6 +127,21 @@ def require(*scopes: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
         return found
 
     return caller
+
+
+async def _rate_limit(
+    request: Request, services: Services, tenant: TenantRecord, caller: Caller
+) -> None:
+    """The per-client limit of the Management API; the middleware sends its headers."""
+    key = caller.client_id or caller.subject
+    decision = await ratelimit.take(services, tenant.id, "management", key)
+    if decision is None:
+        return
+    setattr(request.state, ratelimit.STATE_KEY, decision)
+    if not decision.allowed:
+        ip = client_ip(request, services.settings.trusted_proxies)
+        ratelimit.log_refusal(services, tenant.id, tenant.domain, "management", ip)
+        raise TooManyRequests("Global limit has been reached")
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,10 @@ class Conflict(DomainError):
 class OperationNotSupported(DomainError):
     status = 400
     error_code = "operation_not_supported"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit refused the request (429, with ``X-RateLimit-*`` headers)."""
+
+    status = 429
+    error_code = "too_many_requests"

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authgate.config.cache import ConfigCache
 from authgate.core.clock import Clock
 from authgate.protection import repository
-from authgate.protection.settings import effective, merge, patch_document
+from authgate.protection.settings import DEFAULTS, effective, merge, patch_document
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -28,13 +28,9 @@ class ProtectionSettings:
         self._clock = clock
 
     async def document(self, tenant_id: str, feature: str) -> dict[str, Any]:
-        """The effective document (defaults + changes), from the cache."""
-        stored = await self._stored(tenant_id)
-        return effective(feature, stored.get(feature))
-
-    async def stored(self, tenant_id: str, feature: str) -> dict[str, Any]:
-        """Only the fields an administrator set (for documents without defaults)."""
-        return dict((await self._stored(tenant_id)).get(feature, {}))
+        """The effective document (defaults + changes), from the cache; do not mutate it."""
+        documents = await self._documents(tenant_id)
+        return documents[feature] if feature in documents else effective(feature, None)
 
     async def update(
         self,
@@ -56,9 +52,13 @@ class ProtectionSettings:
         await repository.save_document(session, tenant_id, feature, document, self._clock.now())
         await self._cache.changed(session)
 
-    async def _stored(self, tenant_id: str) -> dict[str, dict[str, Any]]:
+    async def _documents(self, tenant_id: str) -> dict[str, dict[str, Any]]:
+        """Every effective document of the tenant, computed once per configuration change."""
+
         async def load(session: AsyncSession) -> dict[str, dict[str, Any]]:
-            return await repository.documents(session, tenant_id)
+            stored = await repository.documents(session, tenant_id)
+            features = set(DEFAULTS) | set(stored)
+            return {feature: effective(feature, stored.get(feature)) for feature in features}
 
         result: dict[str, dict[str, Any]] = await self._cache.get(("protection", tenant_id), load)
         return result
