@@ -21,7 +21,9 @@ from benchkit.targets import BENCH_AUDIENCE, BENCH_SCOPE, Target, discover
 WORKERS = 2
 
 
-def start_authgate(run_dir: Path, database_url: str | None, stack: ExitStack) -> Target:
+def start_authgate(
+    run_dir: Path, database_url: str | None, stack: ExitStack, *, redis_url: str | None = None
+) -> Target:
     """Start Authgate, provision the bench client and return the running target; ``stack``
     stops it."""
     port = free_port()
@@ -32,7 +34,7 @@ def start_authgate(run_dir: Path, database_url: str | None, stack: ExitStack) ->
         name="authgate",
         command=[_authgate_executable(), "serve", "--workers", str(WORKERS), "--port", str(port)],
         log_path=run_dir / "authgate.log",
-        env=_environment(data_dir, base_url, database_url),
+        env=_environment(data_dir, base_url, database_url, redis_url),
     )
     target = Target("authgate", _version(), server, {})
     stack.callback(server.stop)
@@ -58,7 +60,9 @@ def _authgate_executable() -> str:
     return str(executable)
 
 
-def _environment(data_dir: Path, base_url: str, database_url: str | None) -> dict[str, str]:
+def _environment(
+    data_dir: Path, base_url: str, database_url: str | None, redis_url: str | None = None
+) -> dict[str, str]:
     env = {
         **os.environ,
         "AUTHGATE_DATA_DIR": str(data_dir),
@@ -70,6 +74,8 @@ def _environment(data_dir: Path, base_url: str, database_url: str | None) -> dic
     env.pop("AUTHGATE_REDIS_URL", None)
     if database_url:
         env["AUTHGATE_DATABASE_URL"] = database_url
+    if redis_url:
+        env["AUTHGATE_REDIS_URL"] = redis_url
     return env
 
 

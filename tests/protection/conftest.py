@@ -38,7 +38,10 @@ def smtp_sink(smtp_server: SmtpServer) -> Sink:
 
 @pytest.fixture
 def settings_overrides(counters: str, smtp_server: SmtpServer) -> Any:
-    overrides: dict[str, Any] = {"smtp_url": f"smtp://127.0.0.1:{smtp_server.port}"}
+    overrides: dict[str, Any] = {
+        "smtp_url": f"smtp://127.0.0.1:{smtp_server.port}",
+        "testing": True,  # the clock hook, for expiry
+    }
     if counters == "redis":
         overrides["redis_url"] = os.environ.get(REDIS_ENV)
         overrides["redis_prefix"] = f"test-{uuid.uuid4().hex[:10]}:"

@@ -342,3 +342,37 @@ async def test_the_hosted_login_page_is_protected_too(
     async with from_ip(app, "192.0.2.44") as elsewhere:
         accepted = await _post_login_page(elsewhere, application, user["email"], GOOD_PASSWORD)
     assert accepted.status_code == 303
+
+
+async def test_a_block_expires_thirty_days_after_the_last_failure(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    native = await _native(client, admin)
+    user = await create_user(client, admin, email_verified=True)
+    await _configure(client, admin, max_attempts=1)
+    await _login(client, native, user["email"], WRONG)
+    await client.put("/testing/clock", json={"offset_seconds": 29 * 86_400})
+    assert (await _login(client, native, user["email"], GOOD_PASSWORD)).status_code == 429
+    # that refused attempt was a failure too: the block lasts 30 days from it
+    await client.put("/testing/clock", json={"offset_seconds": 58 * 86_400})
+    assert (await _login(client, native, user["email"], GOOD_PASSWORD)).status_code == 429
+    await client.put("/testing/clock", json={"offset_seconds": 89 * 86_400})
+    assert (await _login(client, native, user["email"], GOOD_PASSWORD)).status_code == 200
+
+
+async def test_block_mails_are_sent_at_most_once_an_hour_per_ip(
+    client: httpx.AsyncClient, admin: dict[str, str], smtp_sink: Sink
+) -> None:
+    native = await _native(client, admin)
+    first = await create_user(client, admin, email_verified=True)
+    second = await create_user(client, admin, email_verified=True)
+    await _configure(client, admin, max_attempts=1)
+    await _login(client, native, first["email"], WRONG)
+    await _login(client, native, second["email"], WRONG)
+    await smtp_sink.wait_for(1)
+    await asyncio.sleep(0.5)
+    assert [mail.rcpt_tos for mail in smtp_sink.received] == [[first["email"]]]
+    await client.put("/testing/clock", json={"offset_seconds": 3_601})
+    await client.delete("/api/v2/user-blocks", params={"identifier": first["email"]}, headers=admin)
+    await _login(client, native, first["email"], WRONG)
+    await smtp_sink.wait_for(2)
