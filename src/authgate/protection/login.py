@@ -22,8 +22,10 @@ are exempt from the IP-based protections. Every refusal is 429 ``too_many_attemp
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.core.clock import Clock
 from authgate.logs.service import Event, LogService
@@ -65,17 +67,37 @@ class LoginAttempt:
 
 @dataclass
 class Admission:
-    """What ``admit`` took, so that ``succeeded``/``failed`` can settle it."""
+    """One login's passage through the shield: what it will take (``begin``), what it took
+    (``admit``), then whether it may proceed (``enforce``) and how it is settled."""
 
     attempt: LoginAttempt
-    counted_ip: str | None = None
-    count: int = 0
-    max_attempts: int = 0
+    bucket: BucketTake | None = None
+    counting: AttemptCount | None = None
+    throttle: dict[str, Any] = field(default_factory=dict)
     notify_user: bool = False
+    block_shield: bool = False
+    throttled: bool = False
+    count: int = 0
+    counted_ip: str | None = None
     ip_bucket: str | None = None
+    max_attempts: int = 0
+
+    @property
+    def writes(self) -> bool:
+        """Whether ``admit`` writes (the caller then admits in a write transaction)."""
+        return self.bucket is not None or self.counting is not None
 
 
 class LoginShield:
+    """Used by a password login in four steps, so that the counting shares the transaction
+    that looks the user up and the settling the one that records the login (one write each
+    on SQLite, where writers queue):
+
+    ``begin`` (before any transaction: the same-user limit and the plan), ``admit`` (inside
+    the lookup transaction: take and count), ``enforce`` (after it: log, notify, refuse), then
+    ``succeeded`` (inside the login's write) or ``failed``.
+    """
+
     def __init__(
         self,
         *,
@@ -93,39 +115,63 @@ class LoginShield:
         self._notifier = notifier
         self._clock = clock
 
-    async def admit(self, attempt: LoginAttempt) -> Admission:
-        """Count the attempt, or raise ``TooManyAttempts`` (logged) when it may not proceed."""
-        admission = Admission(attempt)
+    async def begin(self, attempt: LoginAttempt) -> Admission:
+        """Apply the same-user limit (raise ``TooManyAttempts``, logged) and plan the rest."""
         await self._same_user(attempt)
         tenant_id = attempt.tenant.id
         throttle = await self._settings.document(tenant_id, SUSPICIOUS_IP)
         brute = await self._settings.document(tenant_id, BRUTE_FORCE)
-        bucket = _bucket(attempt, throttle)
-        counting = _counting(attempt, brute)
-        taken, count = await self._store.admit_login(tenant_id, bucket, counting, self._clock.now())
-        if bucket is not None and taken is not None:
-            if not taken.allowed:
-                await self._throttled(attempt, throttle)
-            admission.ip_bucket = bucket.key
-        if counting is not None:
-            admission.counted_ip, admission.count = counting.ip, count
-            admission.max_attempts = counting.max_attempts
-            admission.notify_user = "user_notification" in brute["shields"]
-            if count > counting.max_attempts and "block" in brute["shields"]:
-                admission.counted_ip = None  # a refused attempt is not settled by a login
-                await self._log(
-                    attempt, "limit_wc", "The identifier is blocked for this IP address."
-                )
-                raise _refused(TooManyAttempts(BLOCKED))
-        return admission
+        return Admission(
+            attempt,
+            bucket=_bucket(attempt, throttle),
+            counting=_counting(attempt, brute),
+            throttle=throttle,
+            notify_user="user_notification" in brute["shields"],
+            block_shield="block" in brute["shields"],
+        )
 
-    async def succeeded(self, admission: Admission) -> None:
+    def writes_in(self, admission: Admission) -> bool:
+        """Whether ``admit`` and ``succeeded`` write to the database."""
+        return admission.writes and self._store.in_database
+
+    async def admit(self, admission: Admission, session: AsyncSession | None = None) -> None:
+        """Take the IP's token and count the attempt, atomically (in ``session`` if given)."""
+        if not admission.writes:
+            return
+        taken, count = await self._store.admit_login(
+            admission.attempt.tenant.id,
+            admission.bucket,
+            admission.counting,
+            self._clock.now(),
+            session,
+        )
+        if admission.bucket is not None and taken is not None:
+            admission.throttled = not taken.allowed
+            admission.ip_bucket = None if admission.throttled else admission.bucket.key
+        if admission.counting is not None and not admission.throttled:
+            admission.counted_ip, admission.count = admission.counting.ip, count
+            admission.max_attempts = admission.counting.max_attempts
+
+    async def enforce(self, admission: Admission) -> None:
+        """Log, notify and raise ``TooManyAttempts`` for what ``admit`` found."""
+        attempt = admission.attempt
+        if admission.throttled:
+            await self._throttled(attempt, admission.throttle)
+        if admission.counted_ip is not None and admission.count > admission.max_attempts:
+            await self._log(attempt, "limit_wc", BLOCKED_LOG)
+            if admission.block_shield:
+                admission.counted_ip = None  # a refused attempt is not settled by a login
+                raise _refused(TooManyAttempts(BLOCKED))
+
+    async def succeeded(self, admission: Admission, session: AsyncSession | None = None) -> None:
+        """Give the IP's token back and forget the identifier's failures from this IP."""
         attempt = admission.attempt
         counted = admission.counted_ip
         await self._store.settle_login(
             attempt.tenant.id,
             admission.ip_bucket,
             (attempt.identifier, counted) if counted is not None else None,
+            session,
         )
 
     async def failed(self, admission: Admission, *, user: User | None) -> None:

@@ -59,6 +59,9 @@ class AttemptCount:
 
 
 class ProtectionStore(Protocol):
+    in_database: bool
+    """Whether the counters live in the database (so their writes can join a transaction)."""
+
     async def count_attempt(
         self,
         tenant_id: str,
@@ -95,16 +98,31 @@ class ProtectionStore(Protocol):
     ) -> int: ...
 
     async def admit_login(
-        self, tenant_id: str, bucket: BucketTake | None, attempt: AttemptCount | None, now: datetime
-    ) -> tuple[Take | None, int]: ...
+        self,
+        tenant_id: str,
+        bucket: BucketTake | None,
+        attempt: AttemptCount | None,
+        now: datetime,
+        session: AsyncSession | None = None,
+    ) -> tuple[Take | None, int]:
+        """The IP bucket's take, then (if it got a token) the attempt's count."""
+        ...
 
     async def settle_login(
-        self, tenant_id: str, bucket_key: str | None, attempt: tuple[str, str] | None
-    ) -> None: ...
+        self,
+        tenant_id: str,
+        bucket_key: str | None,
+        attempt: tuple[str, str] | None,
+        session: AsyncSession | None = None,
+    ) -> None:
+        """After a successful login: the bucket's token back, the attempts forgotten."""
+        ...
 
 
 class SqlStore:
     """Counters in the database; each operation is its own short write transaction."""
+
+    in_database = True
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -178,48 +196,81 @@ class SqlStore:
             return await repository.drop(own, tenant_id, keys)
 
     async def admit_login(
-        self, tenant_id: str, bucket: BucketTake | None, attempt: AttemptCount | None, now: datetime
+        self,
+        tenant_id: str,
+        bucket: BucketTake | None,
+        attempt: AttemptCount | None,
+        now: datetime,
+        session: AsyncSession | None = None,
     ) -> tuple[Take | None, int]:
-        """The IP bucket's take and the attempt's count, in one transaction."""
+        """The IP bucket's take and the attempt's count, in one transaction (``session``'s
+        when given, so the caller's lookup shares it)."""
         if bucket is None and attempt is None:
             return None, 0
-        taken: Take | None = None
-        count = 0
-        async with self._db.unit_of_work(write=True) as session:
-            if bucket is not None:
-                allowed, spent = await repository.take(
-                    session,
-                    tenant_id,
-                    bucket.key,
-                    capacity=bucket.capacity,
-                    interval_ms=bucket.interval_ms,
-                    now_ms=_ms(now),
-                )
-                taken = Take(allowed, spent)
-            if attempt is not None and (taken is None or taken.allowed):
-                count = await blocks.count_attempt(
-                    session,
-                    tenant_id,
-                    attempt.identifier,
-                    attempt.ip,
-                    connection=attempt.connection,
-                    max_attempts=attempt.max_attempts,
-                    now=now,
-                    since=now - BLOCK_LIFETIME,
-                )
-        return taken, count
+        if session is not None:
+            return await _admit(session, tenant_id, bucket, attempt, now)
+        async with self._db.unit_of_work(write=True) as own:
+            return await _admit(own, tenant_id, bucket, attempt, now)
 
     async def settle_login(
-        self, tenant_id: str, bucket_key: str | None, attempt: tuple[str, str] | None
+        self,
+        tenant_id: str,
+        bucket_key: str | None,
+        attempt: tuple[str, str] | None,
+        session: AsyncSession | None = None,
     ) -> None:
-        """After a successful login: the bucket's token back, the attempts forgotten."""
         if bucket_key is None and attempt is None:
             return
-        async with self._db.unit_of_work(write=True) as session:
-            if bucket_key is not None:
-                await repository.give_back(session, tenant_id, bucket_key)
-            if attempt is not None:
-                await blocks.clear(session, tenant_id, attempt[0], attempt[1])
+        if session is not None:
+            await _settle(session, tenant_id, bucket_key, attempt)
+            return
+        async with self._db.unit_of_work(write=True) as own:
+            await _settle(own, tenant_id, bucket_key, attempt)
+
+
+async def _admit(
+    session: AsyncSession,
+    tenant_id: str,
+    bucket: BucketTake | None,
+    attempt: AttemptCount | None,
+    now: datetime,
+) -> tuple[Take | None, int]:
+    taken: Take | None = None
+    if bucket is not None:
+        allowed, spent = await repository.take(
+            session,
+            tenant_id,
+            bucket.key,
+            capacity=bucket.capacity,
+            interval_ms=bucket.interval_ms,
+            now_ms=_ms(now),
+        )
+        taken = Take(allowed, spent)
+    if attempt is None or (taken is not None and not taken.allowed):
+        return taken, 0
+    count = await blocks.count_attempt(
+        session,
+        tenant_id,
+        attempt.identifier,
+        attempt.ip,
+        connection=attempt.connection,
+        max_attempts=attempt.max_attempts,
+        now=now,
+        since=now - BLOCK_LIFETIME,
+    )
+    return taken, count
+
+
+async def _settle(
+    session: AsyncSession,
+    tenant_id: str,
+    bucket_key: str | None,
+    attempt: tuple[str, str] | None,
+) -> None:
+    if bucket_key is not None:
+        await repository.give_back(session, tenant_id, bucket_key)
+    if attempt is not None:
+        await blocks.clear(session, tenant_id, attempt[0], attempt[1])
 
 
 _COUNT = """
@@ -264,6 +315,8 @@ return 1
 
 class RedisStore:
     """Counters in Redis, shared by every node; keys expire when they no longer matter."""
+
+    in_database = False
 
     def __init__(self, redis: Any, prefix: str) -> None:
         self._redis = redis
@@ -355,7 +408,12 @@ class RedisStore:
         return int(await self._redis.delete(*[self._bucket_key(tenant_id, key) for key in keys]))
 
     async def admit_login(
-        self, tenant_id: str, bucket: BucketTake | None, attempt: AttemptCount | None, now: datetime
+        self,
+        tenant_id: str,
+        bucket: BucketTake | None,
+        attempt: AttemptCount | None,
+        now: datetime,
+        session: AsyncSession | None = None,
     ) -> tuple[Take | None, int]:
         taken: Take | None = None
         count = 0
@@ -379,7 +437,11 @@ class RedisStore:
         return taken, count
 
     async def settle_login(
-        self, tenant_id: str, bucket_key: str | None, attempt: tuple[str, str] | None
+        self,
+        tenant_id: str,
+        bucket_key: str | None,
+        attempt: tuple[str, str] | None,
+        session: AsyncSession | None = None,
     ) -> None:
         if bucket_key is not None:
             await self.give_back(tenant_id, bucket_key)

@@ -79,18 +79,21 @@ class DatabaseLogin:
             strategy="auth0",
             strategy_type="database",
         )
-        admission = await system.shield.admit(self._attempt(connection, username, event))
-        async with system.db.unit_of_work(write=False) as session:
+        shield = system.shield
+        admission = await shield.begin(self._attempt(connection, username, event))
+        writes = shield.writes_in(admission)
+        async with system.db.unit_of_work(write=writes) as session:
+            await shield.admit(admission, session)
             user = await self._find(session, connection, username)
+        await shield.enforce(admission)
         result = await system.hasher.verify(user.password_hash if user else None, password)
         if user is None or not result.ok:
             event.type = "fu" if user is None else "fp"
             event.user_id = user.user_id if user else None
             event.description = WRONG_CREDENTIALS
             await system.logs.record_now(tenant.id, tenant.domain, event)
-            await system.shield.failed(admission, user=user)
+            await shield.failed(admission, user=user)
             raise _logged(InvalidGrant(WRONG_CREDENTIALS, detail=f"login failed: {event.type}"))
-        await system.shield.succeeded(admission)
         event.user_id = user.user_id
         if user.blocked:
             event.type, event.description = "f", "user is blocked"
@@ -102,6 +105,7 @@ class DatabaseLogin:
             await repository.record_login(
                 session, user.id, at=now, ip=self._info.ip, password_hash=upgraded
             )
+            await shield.succeeded(admission, session)
             system.logs.add(session, tenant.id, tenant.domain, event)
         return ResourceOwner(
             user_id=user.user_id,
