@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import case, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.blocks.models import LoginBlock
+from authgate.db import UTCDateTime
 
 
 async def blocking(
@@ -37,9 +36,28 @@ async def release(session: AsyncSession, tenant_id: str, identifiers: list[str])
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+_COUNT = text(
+    """
+    INSERT INTO login_blocks
+        (tenant_id, identifier, ip, connection, failures, blocked_at, last_failure_at)
+    VALUES (:tenant_id, :identifier, :ip, :connection, 1, :first_block, :now)
+    ON CONFLICT (tenant_id, identifier, ip) DO UPDATE SET
+        failures = CASE WHEN login_blocks.last_failure_at < :since THEN 1
+                        ELSE login_blocks.failures + 1 END,
+        last_failure_at = :now,
+        connection = excluded.connection,
+        blocked_at = CASE
+            WHEN (CASE WHEN login_blocks.last_failure_at < :since THEN 1
+                       ELSE login_blocks.failures + 1 END) < :max_attempts THEN NULL
+            ELSE COALESCE(login_blocks.blocked_at, :now) END
+    RETURNING failures
+    """
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("since", type_=UTCDateTime()),
+    bindparam("first_block", type_=UTCDateTime()),
+    bindparam("max_attempts", type_=Integer()),
+)
 
 
 async def count_attempt(
@@ -56,41 +74,36 @@ async def count_attempt(
     """Count one more attempt and answer the count, atomically (``INSERT ... ON CONFLICT DO
     UPDATE ... RETURNING``): of N concurrent attempts each sees a different count. A count
     whose last failure is older than ``since`` starts again. ``blocked_at`` is set when the
-    count reaches ``max_attempts``."""
-    table = LoginBlock.__table__
-    count = case((table.c.last_failure_at < since, 1), else_=table.c.failures + 1)
-    stmt = _insert(session)(LoginBlock).values(
-        tenant_id=tenant_id,
-        identifier=identifier,
-        ip=ip,
-        connection=connection,
-        failures=1,
-        blocked_at=now if max_attempts <= 1 else None,
-        last_failure_at=now,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "identifier", "ip"],
-        set_={
-            "failures": count,
-            "last_failure_at": now,
-            "connection": stmt.excluded.connection,
-            "blocked_at": case(
-                (count < max_attempts, None),
-                else_=func.coalesce(table.c.blocked_at, now),
-            ),
-        },
-    ).returning(LoginBlock.failures)
-    return int((await session.execute(stmt)).scalar_one())
+    count reaches ``max_attempts``. (Plain SQL, valid on SQLite and PostgreSQL, prepared once:
+    this runs on every password login.)"""
+    params = {
+        "tenant_id": tenant_id,
+        "identifier": identifier,
+        "ip": ip,
+        "connection": connection,
+        "first_block": now if max_attempts <= 1 else None,
+        "now": now,
+        "since": since,
+        "max_attempts": max_attempts,
+    }
+    return int((await session.execute(_COUNT, params)).scalar_one())
 
 
 async def clear(session: AsyncSession, tenant_id: str, identifier: str, ip: str | None) -> None:
     """Forget the attempts of ``identifier`` (from ``ip``, or from everywhere when None)."""
-    stmt = delete(LoginBlock).where(
-        LoginBlock.tenant_id == tenant_id, LoginBlock.identifier == identifier
-    )
-    if ip is not None:
-        stmt = stmt.where(LoginBlock.ip == ip)
-    await session.execute(stmt)
+    if ip is None:
+        await session.execute(_CLEAR_ALL, {"tenant_id": tenant_id, "identifier": identifier})
+        return
+    await session.execute(_CLEAR, {"tenant_id": tenant_id, "identifier": identifier, "ip": ip})
+
+
+_CLEAR = text(
+    "DELETE FROM login_blocks WHERE tenant_id = :tenant_id AND identifier = :identifier"
+    " AND ip = :ip"
+)
+_CLEAR_ALL = text(
+    "DELETE FROM login_blocks WHERE tenant_id = :tenant_id AND identifier = :identifier"
+)
 
 
 async def counted(

@@ -83,11 +83,7 @@ class RateLimits:
             if message["type"] == "http.response.start":
                 found = decision or scope.get("state", {}).get(STATE_KEY)
                 if found is not None:
-                    headers = list(message.get("headers", []))
-                    headers += [
-                        (name.lower().encode(), value.encode())
-                        for name, value in found.headers().items()
-                    ]
+                    headers = [*message.get("headers", ()), *found.raw_headers()]
                     message = {**message, "headers": headers}
             await send(message)
 

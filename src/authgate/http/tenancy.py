@@ -21,7 +21,16 @@ def services_of(connection: HTTPConnection) -> Services:
     return services
 
 
+TENANT_STATE = "authgate.tenant"
+
+
 async def resolve_tenant(connection: HTTPConnection) -> TenantRecord:
+    """The request's tenant; resolved once per request (kept in the request state)."""
+    state = connection.scope.get("state")
+    if state is not None:
+        known: TenantRecord | None = state.get(TENANT_STATE)
+        if known is not None:
+            return known
     services = services_of(connection)
     host = request_host(connection, services.settings.trusted_proxies)
     if not host or len(host) > MAX_HOST_LENGTH:
@@ -29,6 +38,7 @@ async def resolve_tenant(connection: HTTPConnection) -> TenantRecord:
     tenant = await services.tenants.resolve(host)
     if tenant is None:
         raise UnknownHost
+    connection.scope.setdefault("state", {})[TENANT_STATE] = tenant
     return tenant
 
 

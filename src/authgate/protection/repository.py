@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, literal, select, update
+from sqlalchemy import BigInteger, Boolean, Float, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,6 +44,44 @@ async def save_document(
     await session.execute(stmt)
 
 
+# ``level``: the tokens spent, drained by the time elapsed since ``at_ms`` (never below 0)
+_TAKE = text(
+    """
+    INSERT INTO throttle_buckets (tenant_id, key, spent, at_ms, allowed)
+    VALUES (:tenant_id, :key, 1.0, :now_ms, :first_allowed)
+    ON CONFLICT (tenant_id, key) DO UPDATE SET
+        spent = CASE
+            WHEN (CASE WHEN throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                            / :interval_ms < 0 THEN 0.0
+                       ELSE throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                            / :interval_ms END) + 1 <= :capacity
+            THEN (CASE WHEN throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                            / :interval_ms < 0 THEN 0.0
+                       ELSE throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                            / :interval_ms END) + 1
+            ELSE (CASE WHEN throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                            / :interval_ms < 0 THEN 0.0
+                       ELSE throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                            / :interval_ms END) END,
+        at_ms = :now_ms,
+        allowed = (CASE WHEN throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                             / :interval_ms < 0 THEN 0.0
+                        ELSE throttle_buckets.spent - (:now_ms - throttle_buckets.at_ms)
+                             / :interval_ms END) + 1 <= :capacity
+    RETURNING allowed, spent
+    """
+).bindparams(
+    bindparam("now_ms", type_=BigInteger()),
+    bindparam("interval_ms", type_=Float()),
+    bindparam("capacity", type_=Float()),
+    bindparam("first_allowed", type_=Boolean()),
+)
+_GIVE_BACK = text(
+    "UPDATE throttle_buckets SET spent = spent - 1"
+    " WHERE tenant_id = :tenant_id AND key = :key AND spent >= 1"
+)
+
+
 async def take(
     session: AsyncSession,
     tenant_id: str,
@@ -53,37 +91,23 @@ async def take(
     interval_ms: int,
     now_ms: int,
 ) -> tuple[bool, float]:
-    """Take one token; ``(allowed, tokens spent afterwards)``."""
-    table = ThrottleBucket.__table__
-    drained = table.c.spent - (literal(now_ms) - table.c.at_ms) * 1.0 / interval_ms
-    level = case((drained < 0, 0.0), else_=drained)
-    allowed = level + 1 <= capacity
-    stmt = _insert(session)(ThrottleBucket).values(
-        tenant_id=tenant_id, key=key, spent=1.0, at_ms=now_ms, allowed=capacity >= 1
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "key"],
-        set_={
-            "spent": case((allowed, level + 1), else_=level),
-            "at_ms": now_ms,
-            "allowed": allowed,
-        },
-    ).returning(ThrottleBucket.allowed, ThrottleBucket.spent)
-    row = (await session.execute(stmt)).one()
+    """Take one token; ``(allowed, tokens spent afterwards)``. Plain SQL valid on SQLite and
+    PostgreSQL, prepared once (it runs on every password login)."""
+    params = {
+        "tenant_id": tenant_id,
+        "key": key,
+        "now_ms": now_ms,
+        "interval_ms": float(interval_ms),
+        "capacity": float(capacity),
+        "first_allowed": capacity >= 1,
+    }
+    row = (await session.execute(_TAKE, params)).one()
     return bool(row[0]), float(row[1])
 
 
 async def give_back(session: AsyncSession, tenant_id: str, key: str) -> None:
     """Return a token taken for an attempt that turned out not to count."""
-    await session.execute(
-        update(ThrottleBucket)
-        .where(
-            ThrottleBucket.tenant_id == tenant_id,
-            ThrottleBucket.key == key,
-            ThrottleBucket.spent >= 1,
-        )
-        .values(spent=ThrottleBucket.spent - 1)
-    )
+    await session.execute(_GIVE_BACK, {"tenant_id": tenant_id, "key": key})
 
 
 async def spent(
