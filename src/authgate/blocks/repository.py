@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authgate.blocks.models import LoginBlock
+from authgate.core.sqlite_fast import fetch, is_sqlite, sqlite_datetime
 from authgate.db import UTCDateTime
 
 
@@ -76,7 +78,7 @@ async def count_attempt(
     whose last failure is older than ``since`` starts again. ``blocked_at`` is set when the
     count reaches ``max_attempts``. (Plain SQL, valid on SQLite and PostgreSQL, prepared once:
     this runs on every password login.)"""
-    params = {
+    params: dict[str, Any] = {
         "tenant_id": tenant_id,
         "identifier": identifier,
         "ip": ip,
@@ -86,6 +88,10 @@ async def count_attempt(
         "since": since,
         "max_attempts": max_attempts,
     }
+    if is_sqlite(session):
+        for name in ("first_block", "now", "since"):
+            params[name] = sqlite_datetime(params[name])
+        return int((await fetch(session, _COUNT.text, params))[0][0])
     return int((await session.execute(_COUNT, params)).scalar_one())
 
 
@@ -94,7 +100,11 @@ async def clear(session: AsyncSession, tenant_id: str, identifier: str, ip: str 
     if ip is None:
         await session.execute(_CLEAR_ALL, {"tenant_id": tenant_id, "identifier": identifier})
         return
-    await session.execute(_CLEAR, {"tenant_id": tenant_id, "identifier": identifier, "ip": ip})
+    params = {"tenant_id": tenant_id, "identifier": identifier, "ip": ip}
+    if is_sqlite(session):
+        await fetch(session, _CLEAR.text, params)
+        return
+    await session.execute(_CLEAR, params)
 
 
 _CLEAR = text(

@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Boolean, Float, bindparam, delete, select, te
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authgate.core.sqlite_fast import fetch, is_sqlite
 from authgate.protection.models import ProtectionSetting, ThrottleBucket
 
 
@@ -101,13 +102,20 @@ async def take(
         "capacity": float(capacity),
         "first_allowed": capacity >= 1,
     }
-    row = (await session.execute(_TAKE, params)).one()
+    if is_sqlite(session):
+        row = (await fetch(session, _TAKE.text, params))[0]
+    else:
+        row = tuple((await session.execute(_TAKE, params)).one())
     return bool(row[0]), float(row[1])
 
 
 async def give_back(session: AsyncSession, tenant_id: str, key: str) -> None:
     """Return a token taken for an attempt that turned out not to count."""
-    await session.execute(_GIVE_BACK, {"tenant_id": tenant_id, "key": key})
+    params = {"tenant_id": tenant_id, "key": key}
+    if is_sqlite(session):
+        await fetch(session, _GIVE_BACK.text, params)
+        return
+    await session.execute(_GIVE_BACK, params)
 
 
 async def spent(
