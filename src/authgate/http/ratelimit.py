@@ -26,6 +26,7 @@ from authgate.protection.settings import RATE_LIMITS
 from authgate.services import Services
 
 STATE_KEY = "rate_limit"
+MANAGEMENT_PREFIX = "/api/v2/"
 REFUSED = "Too many requests. Try again later."
 GROUPS: dict[tuple[str, str], str] = {
     ("POST", "/oauth/token"): "token",
@@ -63,6 +64,20 @@ def retry_after(decision: Decision) -> str:
     return str(max(1, math.ceil(decision.reset - time.time())))
 
 
+def _with_headers(scope: Scope, send: Send, decision: Decision | None) -> Send:
+    """``send`` adding the ``X-RateLimit-*`` headers of ``decision`` (or of the one the
+    Management API's token check left in the request state) to the response start."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            found = decision or scope.get("state", {}).get(STATE_KEY)
+            if found is not None:
+                message["headers"] = [*message.get("headers", ()), *found.raw_headers()]
+        await send(message)
+
+    return sending
+
+
 class RateLimits:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,23 +86,20 @@ class RateLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        decision: Decision | None = None
         group = GROUPS.get((scope["method"], scope["path"]))
-        if group is not None:
-            decision = await self._decide(scope, receive, group)
-            if decision is not None and not decision.allowed:
-                await self._refuse(scope, receive, send, decision)
-                return
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                found = decision or scope.get("state", {}).get(STATE_KEY)
-                if found is not None:
-                    headers = [*message.get("headers", ()), *found.raw_headers()]
-                    message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, sending)
+        if group is None:
+            if scope["path"].startswith(MANAGEMENT_PREFIX):
+                await self.app(scope, receive, _with_headers(scope, send, None))
+            else:
+                await self.app(scope, receive, send)
+            return
+        decision = await self._decide(scope, receive, group)
+        if decision is None:
+            await self.app(scope, receive, send)
+        elif decision.allowed:
+            await self.app(scope, receive, _with_headers(scope, send, decision))
+        else:
+            await self._refuse(scope, receive, send, decision)
 
     async def _decide(self, scope: Scope, receive: Receive, group: str) -> Decision | None:
         request = Request(scope, receive)
