@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from redis.asyncio import Redis
 
 from authgate.apis.service import ApiService
 from authgate.blocks.service import BlockService
 from authgate.branding.service import BrandingService
+from authgate.captcha.service import BotDefense
 from authgate.client_grants.service import ClientGrantService
 from authgate.clients.service import ClientService
 from authgate.config.cache import ConfigCache
@@ -86,6 +88,7 @@ class Services:
     jobs: JobService
     blocks: BlockService
     protection: Protection
+    bots: BotDefense
     email: EmailService
     branding: BrandingService
     background: Background
@@ -133,12 +136,16 @@ class Services:
         await self.background.drain()
         await self.email.stop()
         await self.logs.stop()
+        await self.bots.aclose()
         await self.cache.stop()
         self.hasher.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.db.dispose()
         self.shared.close()
+
+
+CAPTCHA_TIMEOUT_SECONDS = 5.0
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
@@ -192,6 +199,16 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         tickets=tickets,
     )
     blocks = BlockService(clock, protection.store, protection.settings)
+    bots = BotDefense(
+        settings=protection.settings,
+        store=protection.store,
+        challenges=SecretBox(master_key, "captcha-challenge"),
+        secrets=SecretBox(master_key, "captcha-secret"),
+        http=httpx.AsyncClient(timeout=CAPTCHA_TIMEOUT_SECONDS, follow_redirects=False),
+        clock=clock,
+        verify_urls=settings.captcha_verify_urls,
+        difficulty=settings.captcha_difficulty,
+    )
     return Services(
         settings=settings,
         db=db,
@@ -226,8 +243,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         branding=BrandingService(cache, clock),
         background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
-        logins=LoginSystem(db, connections, hasher, logs, clock, protection.shield),
+        logins=LoginSystem(db, connections, hasher, logs, clock, protection.shield, bots),
         protection=protection,
+        bots=bots,
         sessions=sessions,
         logout=logout,
         session_admin=SessionAdmin(clock, users, logout),

@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Comma-separated IPs or CIDRs whose ``X-Forwarded-*`` headers are believed."""
 
+    captcha_difficulty: int = Field(default=18, ge=1, le=32)
+    """Leading zero bits the built-in challenge asks for (about 2^n hashes in the browser)."""
+
+    captcha_verify_urls: dict[str, str] = Field(default_factory=dict)
+    """JSON: verification endpoint per CAPTCHA provider, replacing the provider's own (for a
+    proxy or a test double), e.g. ``{"hcaptcha": "http://127.0.0.1:9000/siteverify"}``."""
+
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: bool = True
 

@@ -38,6 +38,10 @@ def smtp_sink(smtp_server: SmtpServer) -> Sink:
 
 @pytest.fixture
 def settings_overrides(counters: str, smtp_server: SmtpServer) -> Any:
+    return protection_overrides(counters, smtp_server)
+
+
+def protection_overrides(counters: str, smtp_server: SmtpServer) -> dict[str, Any]:
     overrides: dict[str, Any] = {
         "smtp_url": f"smtp://127.0.0.1:{smtp_server.port}",
         "testing": True,  # the clock hook, for expiry

@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from authgate.api.dependencies import Caller, ServicesDep, SessionDep, TenantDep, require
+from authgate.captcha.schemas import CaptchaPatch, public_captcha
 from authgate.core.errors import Invalid, NotFound
 from authgate.core.fields import describe_validation_error
 from authgate.http.responses import json_response
-from authgate.protection.settings import PATCHES, effective
+from authgate.protection.settings import CAPTCHA, PATCHES, effective, patch_document
 
 router = APIRouter(prefix="/api/v2", tags=["attack-protection"])
 READ = "read:attack_protection"
@@ -71,6 +72,30 @@ def _parse(model: type[BaseModel], document: Any) -> BaseModel:
 
 for _name in PATCHES:
     _feature(_name)
+
+
+@router.get("/attack-protection/captcha")
+async def read_captcha(
+    caller: Annotated[Caller, Depends(require(READ))],
+    tenant: TenantDep,
+    services: ServicesDep,
+) -> Response:
+    document = await services.protection.settings.document(tenant.id, CAPTCHA)
+    return json_response(public_captcha(document))
+
+
+@router.patch("/attack-protection/captcha")
+async def update_captcha(
+    request: Request,
+    caller: Annotated[Caller, Depends(require(UPDATE))],
+    tenant: TenantDep,
+    session: SessionDep,
+    services: ServicesDep,
+) -> Response:
+    patch = _parse(CaptchaPatch, await _json(request))
+    changes = services.bots.seal(tenant.id, patch_document(patch))
+    stored = await services.protection.settings.update(session, tenant.id, CAPTCHA, changes)
+    return json_response(public_captcha(effective(CAPTCHA, stored)))
 
 
 def _ip(value: str) -> str:

@@ -12,12 +12,12 @@ Authentication API and per client of the Management API, each of which can be tu
 from __future__ import annotations
 
 import copy
-import ipaddress
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-MAX_ALLOWLIST = 100
+from authgate.captcha.schemas import BOT_DETECTION_DEFAULTS, CAPTCHA_DEFAULTS, BotDetectionPatch
+from authgate.protection.networks import Allowlist
 
 BRUTE_FORCE = "brute-force-protection"
 SUSPICIOUS_IP = "suspicious-ip-throttling"
@@ -29,18 +29,6 @@ RATE_LIMITS = "rate-limits"
 PRE_LOGIN = "pre-login"
 PRE_REGISTRATION = "pre-user-registration"
 PRE_CHANGE_PASSWORD = "pre-change-password"
-
-
-def _network(value: str) -> str:
-    try:
-        ipaddress.ip_network(value.strip(), strict=False)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an IPv4 or IPv6 address or CIDR range") from None
-    return value.strip()
-
-
-Network = Annotated[str, AfterValidator(_network)]
-Allowlist = Annotated[list[Network], Field(max_length=MAX_ALLOWLIST)]
 
 
 class _Patch(BaseModel):
@@ -156,7 +144,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 
-PATCHES: dict[str, type[_Patch]] = {
+DEFAULTS[BOT_DETECTION] = BOT_DETECTION_DEFAULTS
+DEFAULTS[CAPTCHA] = CAPTCHA_DEFAULTS
+
+PATCHES: dict[str, type[BaseModel]] = {
+    BOT_DETECTION: BotDetectionPatch,
     BRUTE_FORCE: BruteForcePatch,
     SUSPICIOUS_IP: SuspiciousIpPatch,
     BREACHED_PASSWORD: BreachedPasswordPatch,

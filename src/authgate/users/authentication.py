@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from authgate.captcha.service import BotDefense
 from authgate.connections.service import ConnectionRecord, ConnectionService
 from authgate.connections.strategies.database import DatabaseOptions
 from authgate.core.clock import Clock
@@ -23,7 +24,13 @@ from authgate.db import Database
 from authgate.logs.service import Event, LogService
 from authgate.passwords import PasswordHasher
 from authgate.protection.login import LoginAttempt, LoginShield
-from authgate.protocol.errors import AccessDenied, InvalidGrant, InvalidRequest, OAuthError
+from authgate.protocol.errors import (
+    AccessDenied,
+    InvalidGrant,
+    InvalidRequest,
+    OAuthError,
+    RequiresVerification,
+)
 from authgate.protocol.ports import ClientRecord, ResourceOwner, TenantRecord
 from authgate.users import repository
 from authgate.users.models import User
@@ -43,6 +50,7 @@ class LoginSystem:
     logs: LogService
     clock: Clock
     shield: LoginShield
+    bots: BotDefense
 
     def for_request(self, tenant: TenantRecord, info: RequestInfo) -> DatabaseLogin:
         return DatabaseLogin(self, tenant, info)
@@ -62,11 +70,15 @@ class DatabaseLogin:
         password: str,
         client: ClientRecord,
         success: str = "sepft",
+        interactive: bool = False,
     ) -> ResourceOwner:
         """The user, after a successful login logged as ``success`` (``s`` on the hosted
-        login page, ``sepft`` for the password grants)."""
+        login page, ``sepft`` for the password grants). A non-interactive login (a password
+        grant) cannot show the challenge bot detection asks for: ``requires_verification``."""
         system, tenant = self._system, self._tenant
         connection = await self._connection(realm, client)
+        if not interactive:
+            await self._bot_check()
         event = Event(
             type=success,
             client_id=client.client_id,
@@ -113,6 +125,11 @@ class DatabaseLogin:
             ref=user.id,
             connection=connection.name,
         )
+
+    async def _bot_check(self) -> None:
+        headers = {"user-agent": self._info.user_agent or ""}
+        if await self._system.bots.needed(self._tenant.id, "password", self._info.ip, headers):
+            raise RequiresVerification("Suspicious request requires verification")
 
     def _attempt(self, connection: ConnectionRecord, username: str, event: Event) -> LoginAttempt:
         options = connection.options

@@ -7,6 +7,7 @@ Field names are Universal Login's: ``username``, ``password``, ``action=default`
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -15,6 +16,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from authgate.captcha.service import Widget
 from authgate.core.errors import DomainError
 from authgate.http.params import unique_pairs
 from authgate.http.tenancy import request_info, resolve_tenant, services_of
@@ -120,7 +122,10 @@ async def _render(
     **extra: Any,
 ) -> Response:
     """``template`` in the user's language with the tenant's branding (from the cache)."""
+    widget: Widget | None = extra.pop("widget", None)
     context = {"state": step.state, "client_name": step.client.name, **extra}
+    if widget is not None:
+        context["captcha"] = widget.html
     locale = _locale(request, tenant, step)
     branding = await services_of(request).branding.view(tenant.id)
     prompt = template.removesuffix(".html")
@@ -135,7 +140,40 @@ async def _render(
         prompt=prompt,
         screen=prompt,
         form_targets=step.client_origins,
+        sources=widget.sources if widget is not None else None,
     )
+
+
+# -- bot detection ------------------------------------------------------------------------
+
+CHALLENGE_FAILED = "Complete the challenge to continue."
+
+
+def _binding(step: _Step) -> str:
+    """What a challenge of these pages is bound to: this authorization transaction."""
+    return hashlib.sha256(step.state.encode()).hexdigest()[:32]
+
+
+async def _challenge(request: Request, tenant: TenantRecord, step: _Step) -> Widget | None:
+    """The challenge widget when bot detection wants one for this request."""
+    bots = services_of(request).bots
+    ip = request_info(request, tenant).ip
+    if not await bots.needed(tenant.id, "password", ip, request.headers):
+        return None
+    return await bots.widget(tenant.id, _binding(step))
+
+
+async def _challenge_failed(
+    request: Request, tenant: TenantRecord, step: _Step, form: dict[str, str]
+) -> Widget | None:
+    """After a form post: a fresh widget when a challenge was needed and not passed."""
+    bots = services_of(request).bots
+    ip = request_info(request, tenant).ip
+    if not await bots.needed(tenant.id, "password", ip, request.headers):
+        return None
+    if await bots.passes(tenant.id, _binding(step), form, ip):
+        return None
+    return await bots.widget(tenant.id, _binding(step))
 
 
 # -- login ----------------------------------------------------------------------------------
@@ -148,8 +186,9 @@ async def login_page(request: Request, state: str = "") -> Response:
     if step is None:
         return _expired(request, tenant)
     hint = step.txn.params.get("login_hint", "")
+    widget = await _challenge(request, tenant, step)
     return await _render(
-        request, tenant, "login.html", step, username=hint, signup=True, error=None
+        request, tenant, "login.html", step, username=hint, signup=True, error=None, widget=widget
     )
 
 
@@ -173,6 +212,19 @@ async def login(request: Request) -> Response:
             signup=True,
             error="Enter your email address and password.",
         )
+    widget = await _challenge_failed(request, tenant, step, form)
+    if widget is not None:
+        return await _render(
+            request,
+            tenant,
+            "login.html",
+            step,
+            400,
+            username=username,
+            signup=True,
+            error=CHALLENGE_FAILED,
+            widget=widget,
+        )
     logins = services.logins.for_request(tenant, request_info(request, tenant))
     try:
         owner = await logins.authenticate(
@@ -181,6 +233,7 @@ async def login(request: Request) -> Response:
             password=password,
             client=step.client,
             success="s",
+            interactive=True,
         )
     except TooManyAttempts as exc:
         return await _render(
@@ -192,6 +245,7 @@ async def login(request: Request) -> Response:
             username=username,
             signup=True,
             error=exc.description,
+            widget=await _challenge(request, tenant, step),
         )
     except (InvalidGrant, AccessDenied) as exc:
         message = (
@@ -199,8 +253,17 @@ async def login(request: Request) -> Response:
             if isinstance(exc, InvalidGrant)
             else ("Your account is blocked. Contact the administrator.")
         )
+        widget = await _challenge(request, tenant, step)
         return await _render(
-            request, tenant, "login.html", step, 400, username=username, signup=True, error=message
+            request,
+            tenant,
+            "login.html",
+            step,
+            400,
+            username=username,
+            signup=True,
+            error=message,
+            widget=widget,
         )
     except OAuthError as exc:
         return await _render(
@@ -255,7 +318,10 @@ async def signup_page(request: Request, state: str = "") -> Response:
         return _expired(request, tenant)
     rules = await _rules(request, tenant, step)
     email = step.txn.params.get("login_hint", "")
-    return await _render(request, tenant, "signup.html", step, email=email, rules=rules, error=None)
+    widget = await _challenge(request, tenant, step)
+    return await _render(
+        request, tenant, "signup.html", step, email=email, rules=rules, error=None, widget=widget
+    )
 
 
 async def _rules(request: Request, tenant: TenantRecord, step: _Step) -> list[str]:
@@ -274,6 +340,20 @@ async def signup(request: Request) -> Response:
     email, password = form.get("email", "").strip(), form.get("password", "")
     connection = await _connection(request, tenant, step)
     info = request_info(request, tenant)
+    widget = await _challenge_failed(request, tenant, step, form)
+    if widget is not None:
+        rules = await _rules(request, tenant, step)
+        return await _render(
+            request,
+            tenant,
+            "signup.html",
+            step,
+            400,
+            email=email,
+            rules=rules,
+            error=CHALLENGE_FAILED,
+            widget=widget,
+        )
     event = Event(
         type="fs",
         client_id=step.client.client_id,

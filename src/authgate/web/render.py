@@ -19,7 +19,7 @@ treats it as untrusted text; a template that fails to render falls back to the d
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -37,7 +37,9 @@ log = logging.getLogger("authgate.web")
 
 
 def content_security_policy(
-    branding: BrandingView | None = None, form_targets: Sequence[str] = ()
+    branding: BrandingView | None = None,
+    form_targets: Sequence[str] = (),
+    extra: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The page's policy. ``form_targets``: origins the page's forms may end at after
     redirects (browsers check ``form-action`` on each redirect that follows a submission, so
@@ -45,18 +47,30 @@ def content_security_policy(
     images = ("'self'", "data:", *(branding.origins("logo_url", "favicon_url") if branding else ()))
     fonts = ("'self'", *(branding.origins("font_url") if branding else ()))
     forms = " ".join(("'self'", *form_targets))
-    return (
+    added = extra or {}
+
+    def sources(directive: str) -> str:
+        return " ".join(("'self'", *added.get(directive, ())))
+
+    policy = (
         f"default-src 'self'; img-src {' '.join(images)}; font-src {' '.join(fonts)}; "
-        f"style-src 'self'; script-src 'self'; form-action {forms}; frame-ancestors 'none'; "
-        "base-uri 'none'; object-src 'none'"
+        f"style-src {sources('style-src')}; script-src {sources('script-src')}; "
+        f"form-action {forms}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
+    # a CAPTCHA provider's widget (``captcha.providers``) needs its frames, calls and workers
+    for directive in ("frame-src", "connect-src", "worker-src"):
+        if directive in added:
+            policy += f"; {directive} {sources(directive)}"
+    return policy
 
 
 def security_headers(
-    branding: BrandingView | None = None, form_targets: Sequence[str] = ()
+    branding: BrandingView | None = None,
+    form_targets: Sequence[str] = (),
+    extra: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, str]:
     return {
-        "Content-Security-Policy": content_security_policy(branding, form_targets),
+        "Content-Security-Policy": content_security_policy(branding, form_targets, extra),
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "same-origin",
         "X-Content-Type-Options": "nosniff",
@@ -111,6 +125,7 @@ def page(
     prompt: str | None = None,
     screen: str | None = None,
     form_targets: Sequence[str] = (),
+    sources: Mapping[str, Sequence[str]] | None = None,
 ) -> HTMLResponse:
     """Render ``template`` in ``locale`` (``_`` in templates translates a message);
     ``prompt`` and ``screen`` are Auth0's names of the page, given to a tenant page template
@@ -140,7 +155,7 @@ def page(
             log.warning(failure)
     if body is None:
         body = compiled.render(values)
-    headers = security_headers(branding, form_targets)
+    headers = security_headers(branding, form_targets, sources)
     response = HTMLResponse(body, status_code=status, headers=headers)
     csrf.remember(response, token, secure=tenant.issuer.startswith("https://"))
     return response

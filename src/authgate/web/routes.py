@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -13,6 +14,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from authgate.captcha.service import Widget
 from authgate.http.params import unique_pairs
 from authgate.http.tenancy import request_info, resolve_tenant, services_of
 from authgate.protocol.errors import InvalidRequest
@@ -29,6 +31,7 @@ _INITIALS = re.compile(r"^[A-Z0-9]{1,2}$")
 # Auth0's prompt and screen names of these pages (for tenant page templates)
 VERIFY_PROMPT, VERIFY_SCREEN = "email-verification", "email-verification-result"
 RESET_PROMPT = "reset-password"
+CHALLENGE_FAILED = "Complete the challenge to continue."
 
 
 def _with_query(url: str, **params: str) -> str:
@@ -46,6 +49,7 @@ async def _page(
     prompt: str,
     screen: str,
     status: int = 200,
+    sources: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Response:
     """``page`` with the tenant's branding, from the configuration cache."""
     branding = await services_of(request).branding.view(tenant.id)
@@ -58,6 +62,7 @@ async def _page(
         branding=branding,
         prompt=prompt,
         screen=screen,
+        sources=sources,
     )
 
 
@@ -116,6 +121,20 @@ async def reset_password_page(request: Request, ticket: str = "") -> Response:
     return await _reset_form(request, tenant, error=None)
 
 
+def _reset_binding(request: Request) -> str:
+    """A challenge of the reset page is bound to the reset link in the page's cookie."""
+    token = request.cookies.get(RESET_COOKIE, "")
+    return "reset:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+async def _reset_challenge(request: Request, tenant: TenantRecord) -> Widget | None:
+    bots = services_of(request).bots
+    ip = request_info(request, tenant).ip
+    if not await bots.needed(tenant.id, "password_reset", ip, request.headers):
+        return None
+    return await bots.widget(tenant.id, _reset_binding(request))
+
+
 async def _reset_form(
     request: Request, tenant: TenantRecord, *, error: str | None, status: int = 200
 ) -> Response:
@@ -133,14 +152,16 @@ async def _reset_form(
             screen="reset-password-error",
         )
     email, rules = form
+    widget = await _reset_challenge(request, tenant)
     return await _page(
         request,
         tenant,
         "reset_password.html",
-        {"email": email, "rules": rules, "error": error},
+        {"email": email, "rules": rules, "error": error, "captcha": widget and widget.html},
         prompt=RESET_PROMPT,
         screen=RESET_PROMPT,
         status=status,
+        sources=widget.sources if widget is not None else None,
     )
 
 
@@ -164,6 +185,12 @@ async def reset_password(request: Request) -> Response:
             prompt=RESET_PROMPT,
             screen="reset-password-error",
         )
+    bots = services.bots
+    ip = request_info(request, tenant).ip
+    if await bots.needed(tenant.id, "password_reset", ip, request.headers) and not (
+        await bots.passes(tenant.id, _reset_binding(request), form, ip)
+    ):
+        return await _reset_form(request, tenant, error=CHALLENGE_FAILED, status=400)
     password = form.get("password", "")
     if password != form.get("re-enter-password"):
         return await _reset_form(request, tenant, error="The passwords do not match.", status=400)
