@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from authgate.apis.service import ApiService
 from authgate.blocks.service import BlockService
 from authgate.branding.service import BrandingService
+from authgate.breached.service import BreachedPasswords
 from authgate.captcha.service import BotDefense
 from authgate.client_grants.service import ClientGrantService
 from authgate.clients.service import ClientService
@@ -29,6 +30,7 @@ from authgate.keys.service import KeyService
 from authgate.logs.queries import LogQueries
 from authgate.logs.service import LogService
 from authgate.passwords import PasswordHasher
+from authgate.protection.breached import BreachedPasswordDetection
 from authgate.protection.wiring import Protection, build_protection
 from authgate.protocol.grants.base import TokenContext
 from authgate.protocol.ports import ApiRecord, ClientGrantRecord, ClientRecord, TenantRecord
@@ -89,6 +91,7 @@ class Services:
     blocks: BlockService
     protection: Protection
     bots: BotDefense
+    breach_data: BreachedPasswords
     email: EmailService
     branding: BrandingService
     background: Background
@@ -137,6 +140,7 @@ class Services:
         await self.email.stop()
         await self.logs.stop()
         await self.bots.aclose()
+        await self.breach_data.aclose()
         await self.cache.stop()
         self.hasher.close()
         if self.redis is not None:
@@ -199,6 +203,19 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         tickets=tickets,
     )
     blocks = BlockService(clock, protection.store, protection.settings)
+    breach_data = BreachedPasswords(
+        data_dir=settings.data_dir,
+        range_url=settings.breached_passwords_range_url,
+        timeout=settings.breached_passwords_timeout,
+    )
+    breached = BreachedPasswordDetection(
+        settings=protection.settings,
+        checker=breach_data,
+        logs=logs,
+        notifier=protection.notifier,
+        store=protection.store,
+        clock=clock,
+    )
     bots = BotDefense(
         settings=protection.settings,
         store=protection.store,
@@ -236,6 +253,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
             background=background,
             blocks=blocks,
             tickets=tickets,
+            breached=breached,
         ),
         jobs=jobs,
         blocks=blocks,
@@ -243,9 +261,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         branding=BrandingService(cache, clock),
         background=background,
         user_imports=UserImporter(clock, users, connections, jobs, logs),
-        logins=LoginSystem(db, connections, hasher, logs, clock, protection.shield, bots),
+        logins=LoginSystem(db, connections, hasher, logs, clock, protection.shield, bots, breached),
         protection=protection,
         bots=bots,
+        breach_data=breach_data,
         sessions=sessions,
         logout=logout,
         session_admin=SessionAdmin(clock, users, logout),

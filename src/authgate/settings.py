@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     """JSON: verification endpoint per CAPTCHA provider, replacing the provider's own (for a
     proxy or a test double), e.g. ``{"hcaptcha": "http://127.0.0.1:9000/siteverify"}``."""
 
+    breached_passwords_range_url: str | None = None
+    """A k-anonymity range API (the Pwned Passwords ``/range/{prefix}`` shape) consulted by
+    breached password detection after the local data; only 5 hex characters of a SHA-1 leave."""
+
+    breached_passwords_timeout: float = Field(default=2.0, gt=0, le=30)
+    """Seconds the range API may take before the password counts as not known."""
+
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: bool = True
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from authgate.cli.breached import breached_app
 from authgate.cli.certs import make_local_certificates
 from authgate.cli.outbox import outbox_app
 from authgate.cli.users import users_app
@@ -40,6 +41,7 @@ app.add_typer(tenants_app, name="tenants")
 app.add_typer(certs_app, name="certs")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(users_app, name="users")
+app.add_typer(breached_app, name="breached-passwords")
 console = Console(stderr=True)
 
 

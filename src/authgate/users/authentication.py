@@ -23,6 +23,7 @@ from authgate.core.request_info import RequestInfo
 from authgate.db import Database
 from authgate.logs.service import Event, LogService
 from authgate.passwords import PasswordHasher
+from authgate.protection.breached import BreachedPasswordDetection
 from authgate.protection.login import LoginAttempt, LoginShield
 from authgate.protocol.errors import (
     AccessDenied,
@@ -51,6 +52,7 @@ class LoginSystem:
     clock: Clock
     shield: LoginShield
     bots: BotDefense
+    breached: BreachedPasswordDetection
 
     def for_request(self, tenant: TenantRecord, info: RequestInfo) -> DatabaseLogin:
         return DatabaseLogin(self, tenant, info)
@@ -111,6 +113,7 @@ class DatabaseLogin:
             event.type, event.description = "f", "user is blocked"
             await system.logs.record_now(tenant.id, tenant.domain, event)
             raise _logged(AccessDenied("user is blocked"))
+        await system.breached.at_login(tenant, user, password, event)
         upgraded = await system.hasher.hash(password) if result.needs_rehash else None
         now = system.clock.now()
         async with system.db.unit_of_work(write=True) as session:

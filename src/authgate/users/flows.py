@@ -16,6 +16,8 @@ from authgate.core.errors import DomainError, Invalid
 from authgate.core.request_info import RequestInfo
 from authgate.db import Database
 from authgate.logs.service import Event, LogService
+from authgate.protection.breached import BreachedPasswordDetection
+from authgate.protection.settings import PRE_CHANGE_PASSWORD, PRE_REGISTRATION
 from authgate.protocol.ports import TenantRecord
 from authgate.tickets.service import UNBLOCK, TicketService
 from authgate.users import repository
@@ -44,6 +46,7 @@ class AccountFlows:
         background: Background,
         blocks: BlockService,
         tickets: TicketService,
+        breached: BreachedPasswordDetection,
     ) -> None:
         self._users = users
         self._connections = connections
@@ -53,6 +56,7 @@ class AccountFlows:
         self._background = background
         self._blocks = blocks
         self._tickets = tickets
+        self._breached = breached
 
     async def signup(
         self, session: AsyncSession, tenant: TenantRecord, request: Signup, info: RequestInfo
@@ -69,6 +73,7 @@ class AccountFlows:
         )
         try:
             await self._check_client(session, tenant, request.client_id, request.connection)
+            await self._breached.screen(session, tenant, PRE_REGISTRATION, request.password, event)
             user = await self._users.signup(session, tenant, request)
         except DomainError as exc:
             event.type, event.description = "fs", _description(exc)
@@ -154,6 +159,8 @@ class AccountFlows:
         info: RequestInfo,
     ) -> Outcome:
         try:
+            attempt = Event(type="fcp", ip=info.ip, user_agent=info.user_agent)
+            await self._breached.screen(session, tenant, PRE_CHANGE_PASSWORD, password, attempt)
             changed = await self._users.reset_password(session, tenant, token, password)
         except PasswordRejected as exc:
             self._logs.record_after(

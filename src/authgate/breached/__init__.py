@@ -1,0 +1,1 @@
+"""Breach data: whether a password is known from public data breaches (``BreachedPasswords``)."""
