@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.databases import DatabaseFactory
+from tests.e2e.browser import chromium_page
 from tests.e2e.server import LiveServer, start_server
+from tests.e2e.static_site import StaticSite
 
 
 @pytest.fixture
@@ -51,3 +54,17 @@ def tls_server(
     finally:
         server.stop()
         factory.drop(url)
+
+
+@pytest.fixture
+def site() -> Iterator[StaticSite]:
+    """A static site on its own origin: the single-page application's page and callback."""
+    with StaticSite() as static:
+        yield static
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh headless Chromium page; its console and errors land in the artifacts."""
+    with chromium_page(request.node.name) as tab:
+        yield tab

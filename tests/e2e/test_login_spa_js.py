@@ -10,64 +10,16 @@ Screenshots of the login page are saved under tests/e2e/artifacts/. Logout is no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from tests.e2e import flows
+from tests.e2e.browser import ARTIFACTS
 from tests.e2e.server import LiveServer
 from tests.e2e.static_site import StaticSite
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-ARTIFACTS = Path(__file__).parent / "artifacts"
-
-
-@pytest.fixture
-def site() -> Iterator[StaticSite]:
-    with StaticSite() as static:
-        yield static
-
-
-@pytest.fixture
-def page(request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh headless Chromium page; its console and errors land in the artifacts."""
-    assert Path(CHROMIUM).exists(), "chromium is missing: `make system-deps` installs it"
-    ARTIFACTS.mkdir(exist_ok=True)
-    messages: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            tab = browser.new_page(viewport={"width": 1000, "height": 800})
-            tab.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
-            tab.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
-            tab.on(
-                "response",
-                lambda response: (
-                    messages.append(f"http {response.status}: {response.url[:100]}")
-                    if response.status >= 400
-                    else None
-                ),
-            )
-            tab.set_default_timeout(30_000)
-            yield tab
-        finally:
-            log = ARTIFACTS / f"{request.node.name}.console.txt"
-            log.write_text("\n".join(messages) + "\n")
-            browser.close()
 
 
 def _call(page: Page, step: str) -> dict[str, Any]:

@@ -290,3 +290,41 @@ async def test_the_signup_page_is_guarded_too(
     form["captcha"] = f"{challenge}.{solve(challenge, difficulty)}"
     accepted = await client.post("/u/signup", data=form, headers=BROWSER)
     assert accepted.status_code == 303, accepted.text
+
+
+async def test_the_reset_page_is_guarded_by_its_own_policy(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await _policy(client, admin, challenge_password_reset_policy="always")
+    user = await create_user(client, admin, email_verified=True)
+    ticket = await client.post(
+        "/api/v2/tickets/password-change", json={"user_id": user["user_id"]}, headers=admin
+    )
+    link = ticket.json()["ticket"].removeprefix("http://authgate.test")
+    await client.get(link, headers=BROWSER)
+    page = await client.get("/u/reset-password", headers=BROWSER)
+    assert "data-authgate-pow" in page.text
+    new_password = "Another-Battery-Staple-9"
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "password": new_password,
+        "re-enter-password": new_password,
+    }
+    refused = await client.post("/u/reset-password", data=form, headers=BROWSER)
+    assert refused.status_code == 400
+    assert "Complete the challenge" in refused.text
+    challenge, difficulty = _challenge(refused.text)
+    form["captcha"] = f"{challenge}.{solve(challenge, difficulty)}"
+    changed = await client.post("/u/reset-password", data=form, headers=BROWSER)
+    assert changed.status_code == 200, changed.text
+    assert "Your password has been changed" in changed.text
+    native = await create_client(client, admin, app_type="native", grant_types=[REALM])
+    login = {
+        "grant_type": REALM,
+        "client_id": native["client_id"],
+        "username": user["email"],
+        "password": new_password,
+        "realm": DATABASE,
+    }
+    # the login policy is still "never": the new password works through the grant
+    assert (await client.post("/oauth/token", data=login)).status_code == 200

@@ -11,12 +11,16 @@
   var challenge = box.getAttribute("data-challenge");
   var difficulty = parseInt(box.getAttribute("data-difficulty"), 10);
   var buttons = form ? form.querySelectorAll("button[type=submit]") : [];
+  var texts = box.closest("[data-busy]");
+  var busyText = (texts && texts.getAttribute("data-busy")) || "Checking that you are a person\u2026";
+  var doneText = (texts && texts.getAttribute("data-done")) || "Verified. You can continue.";
   var encoder = new TextEncoder();
   var chunk = 2000;
 
   function setBusy(busy) {
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = busy; }
-    status.textContent = busy ? "Verifying you are human\u2026" : "Verified.";
+    box.setAttribute("data-state", busy ? "busy" : "done");
+    status.textContent = busy ? busyText : doneText;
   }
 
   function zeroBits(bytes) {
