@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Comma-separated IPs or CIDRs whose ``X-Forwarded-*`` headers are believed."""
 
-    captcha_difficulty: int = Field(default=18, ge=1, le=32)
+    captcha_difficulty: int = Field(default=16, ge=1, le=32)
     """Leading zero bits the built-in challenge asks for (about 2^n hashes in the browser)."""
 
     captcha_verify_urls: dict[str, str] = Field(default_factory=dict)

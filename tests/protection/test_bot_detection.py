@@ -5,6 +5,7 @@ fail-open; ``requires_verification`` for the password grants; the settings docum
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -195,7 +196,7 @@ def test_risk_scores() -> None:
 
 
 async def test_password_grants_answer_requires_verification(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     native = await create_client(client, admin, app_type="native", grant_types=["password", REALM])
     user = await create_user(client, admin, email_verified=True)
@@ -212,7 +213,10 @@ async def test_password_grants_answer_requires_verification(
     assert refused.status_code == 400
     assert refused.json()["error"] == "requires_verification"
     await _policy(client, admin, monitoring_mode_enabled=True)
+    caplog.set_level(logging.INFO, logger="authgate.captcha")
     assert (await client.post("/oauth/token", data=form)).status_code == 200
+    monitored = [r.msg for r in caplog.records if isinstance(r.msg, dict)]
+    assert {"event": "bot_detection_monitored", "flow": "password"}.items() <= monitored[-1].items()
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ are the tenant's ``bot-detection`` and ``captcha`` documents (``protection.servi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from authgate.captcha import pow as proof
 from authgate.captcha.providers import PROVIDERS, verify
-from authgate.captcha.risk import Signals, Velocity, should_challenge
+from authgate.captcha.risk import Signals, Velocity, score, should_challenge
 from authgate.captcha.schemas import SECRET_FIELDS
 from authgate.core.clock import Clock
 from authgate.core.secretbox import DecryptionError, SecretBox
@@ -25,6 +26,7 @@ from authgate.protection.settings import BOT_DETECTION, CAPTCHA, PRE_LOGIN, SUSP
 from authgate.protection.store import ProtectionStore
 from authgate.protection.throttle import bucket_key
 
+log = logging.getLogger("authgate.captcha")
 POW_FIELD = "captcha"
 SEALED = "sealed:"
 POW_SCRIPT = "/u/static/captcha-pow.js"
@@ -68,14 +70,18 @@ class BotDefense:
         """Whether this request of ``flow`` must pass a challenge (counts its velocity)."""
         config = await self._settings.document(tenant_id, BOT_DETECTION)
         policy = config[f"challenge_{flow}_policy"]
-        if policy == "never" or config["monitoring_mode_enabled"]:
-            return False
-        if allowlisted(ip, config["allowlist"]):
+        if policy == "never" or allowlisted(ip, config["allowlist"]):
             return False
         recent = self._velocity.hit(f"{tenant_id}:{ip}") if ip else 0
         failed = await self._failed_logins(tenant_id, ip) if policy == "when_risky" else 0
         signals = Signals.of(headers, failed, recent)
-        return should_challenge(policy, config["bot_detection_level"], signals)
+        challenge = should_challenge(policy, config["bot_detection_level"], signals)
+        if challenge and config["monitoring_mode_enabled"]:
+            # Auth0's monitoring mode: report what would have been challenged, challenge nothing
+            report = {"event": "bot_detection_monitored", "tenant_id": tenant_id, "flow": flow}
+            log.info({**report, "ip": ip, "score": score(signals)})
+            return False
+        return challenge
 
     async def widget(self, tenant_id: str, binding: str) -> Widget:
         config = await self._settings.document(tenant_id, CAPTCHA)
