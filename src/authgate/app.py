@@ -21,6 +21,7 @@ from authgate.api import (
     clients,
     connections,
     email,
+    grants,
     keys,
     logs,
     prompts,
@@ -157,6 +158,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         logs.router,
         sessions.router,
         refresh_tokens.router,
+        grants.router,
         branding.router,
         prompts.router,
     )

@@ -9,6 +9,7 @@ from authgate.config.models import ConfigState
 from authgate.connections.models import Connection, ConnectionClient
 from authgate.db import Base
 from authgate.email.models import EmailMessage, EmailProvider, EmailTemplate
+from authgate.grants.models import UserGrant
 from authgate.jobs.models import Job
 from authgate.keys.models import SigningKey
 from authgate.logs.models import LogEvent
@@ -46,4 +47,5 @@ __all__ = [
     "ThrottleBucket",
     "Ticket",
     "User",
+    "UserGrant",
 ]

@@ -24,6 +24,7 @@ from authgate.core.secretbox import SecretBox, load_or_create_master_key
 from authgate.core.shared_state import CLOCK_OFFSET_MS, SharedState
 from authgate.db import Database
 from authgate.email.service import EmailService
+from authgate.grants.service import GrantService
 from authgate.jobs.service import JobService
 from authgate.keys.opaque import SealedTokens
 from authgate.keys.service import KeyService
@@ -101,6 +102,7 @@ class Services:
     logout: LogoutService
     session_admin: SessionAdmin
     refresh_token_admin: RefreshTokenAdmin
+    grants: GrantService
     transactions: SecretBox
     """Seals the state of an authorization request while the user is on the hosted pages."""
     opaque_tokens: SecretBox
@@ -269,6 +271,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         logout=logout,
         session_admin=SessionAdmin(clock, users, logout),
         refresh_token_admin=refresh_token_admin,
+        grants=GrantService(clock, users),
         transactions=SecretBox(master_key, "authorization-transaction"),
         opaque_tokens=SecretBox(master_key, "opaque-access-token"),
     )

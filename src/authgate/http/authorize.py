@@ -109,6 +109,15 @@ async def _decide(
             if owner is None or owner.blocked:
                 active = None  # the session's user is gone or blocked: the session is void
         consented = txn.consented or (authz.client.is_first_party and "consent" not in authz.prompt)
+        if not consented and active is not None and "consent" not in authz.prompt:
+            consented = await services.grants.covers(
+                session,
+                tenant,
+                user_ref=active.user_ref,
+                client_id=authz.client.client_id,
+                audience=authz.audience,
+                scopes=authz.scope,
+            )
         state = SessionState(active.authenticated_at.timestamp()) if active else None
         try:
             step = next_step(
@@ -141,6 +150,15 @@ async def _decide(
     async with services.db.unit_of_work(write=True) as session:
         info = request_info(request, tenant)
         await services.sessions.used(session, tenant, active, authz.client.client_id, info)
+        if txn.consented:  # the user accepted the consent page in this transaction
+            await services.grants.remember(
+                session,
+                tenant,
+                user_ref=active.user_ref,
+                client_id=authz.client.client_id,
+                audience=authz.audience,
+                scopes=authz.scope,
+            )
         code = services.codes(tenant.id).add(session, new_code)
     response = respond(
         authz.redirect_uri,

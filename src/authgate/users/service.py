@@ -116,6 +116,10 @@ class UserService:
 
     # -- reading ---------------------------------------------------------------------------
 
+    async def find(self, session: AsyncSession, tenant_id: str, user_id: str) -> User | None:
+        """The user with this wire id (``auth0|…``), or None."""
+        return await repository.by_user_id(session, tenant_id, user_id)
+
     async def get(self, session: AsyncSession, tenant_id: str, user_id: str) -> User:
         user = await repository.by_user_id(session, tenant_id, user_id)
         if user is None:
