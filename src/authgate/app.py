@@ -56,6 +56,7 @@ from authgate.observability import AccessLog, Metrics, configure_logging
 from authgate.protocol.errors import OAuthError
 from authgate.services import Services, build_services
 from authgate.settings import Settings
+from authgate.web import forgot as web_forgot
 from authgate.web import login as web_login
 from authgate.web import logout as web_logout
 from authgate.web import routes as web_routes
@@ -137,6 +138,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         logout.router,
         cors.router,
         web_login.router,
+        web_forgot.router,
         logout.router,
         web_logout.router,
         dbconnections.router,

@@ -14,15 +14,15 @@ from authgate.web.i18n import accepted_languages, page_locale, translations
 from tests.http.authorize_helpers import Pkce, authorize_params, spa
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "authgate" / "web" / "templates"
-LOGIN_MODULE = Path(__file__).parents[2] / "src" / "authgate" / "web" / "login.py"
+WEB = Path(__file__).parents[2] / "src" / "authgate" / "web"
 
 
 def _messages() -> set[str]:
     found: set[str] = set()
     for template in TEMPLATES.glob("*.html"):
         found |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', template.read_text()))
-    source = LOGIN_MODULE.read_text()
-    found |= set(re.findall(r'error="([^"]+)"', source))
+    for module in WEB.glob("*.py"):
+        found |= set(re.findall(r'error\s*=\s*"([^"]+)"', module.read_text()))
     found |= {"Wrong email or password.", "Something went wrong"}
     return found
 

@@ -36,6 +36,7 @@ GROUPS: dict[tuple[str, str], str] = {
     ("POST", "/userinfo"): "userinfo",
     ("POST", "/dbconnections/signup"): "dbconnections",
     ("POST", "/dbconnections/change_password"): "change_password",
+    ("POST", "/u/reset-password/request"): "change_password",
     ("POST", "/oauth/revoke"): "revoke",
     ("GET", "/.well-known/jwks.json"): "jwks",
 }

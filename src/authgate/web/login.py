@@ -45,7 +45,7 @@ _CSP_SOURCE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9.:\[\]-]+")
 EXPIRED = "This login request has expired or is invalid. Return to the application and try again."
 
 
-class _Step:
+class Step:
     """The transaction and client behind a page, or the error page to show instead."""
 
     def __init__(self, txn: transaction.Transaction, client: ClientRecord, state: str) -> None:
@@ -72,7 +72,7 @@ class _Step:
         return (origin,) if _CSP_SOURCE.fullmatch(origin) else ()
 
 
-async def _connection(request: Request, tenant: TenantRecord, step: _Step) -> str:
+async def connection_of(request: Request, tenant: TenantRecord, step: Step) -> str:
     """The connection named by the request, the tenant's default directory, or the client's
     first enabled database connection."""
     named = step.requested_connection or tenant.default_directory
@@ -82,16 +82,16 @@ async def _connection(request: Request, tenant: TenantRecord, step: _Step) -> st
     return found or ""
 
 
-async def _step(request: Request, tenant: TenantRecord, state: str) -> _Step | None:
+async def step_of(request: Request, tenant: TenantRecord, state: str) -> Step | None:
     services = services_of(request)
     txn = transaction.unseal(services.transactions, tenant.id, state, now=services.clock.time())
     if txn is None:
         return None
     client = await services.clients.record(tenant.id, txn.params.get("client_id", ""))
-    return None if client is None else _Step(txn, client, state)
+    return None if client is None else Step(txn, client, state)
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def read_form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise InvalidRequest("The form is too large.")
@@ -101,23 +101,23 @@ async def _form(request: Request) -> dict[str, str]:
         raise InvalidRequest("The form is not valid UTF-8.") from exc
 
 
-def _locale(request: Request, tenant: TenantRecord, step: _Step | None) -> str:
+def _locale(request: Request, tenant: TenantRecord, step: Step | None) -> str:
     ui_locales = step.txn.params.get("ui_locales") if step is not None else None
     accept = request.headers.get("accept-language")
     return page_locale(ui_locales, accept, tenant.enabled_locales)
 
 
-def _expired(request: Request, tenant: TenantRecord) -> Response:
+def expired(request: Request, tenant: TenantRecord) -> Response:
     context = {"heading": "Something went wrong", "message": EXPIRED, "error": True}
     locale = _locale(request, tenant, None)
     return page(request, tenant, "message.html", context, status=400, locale=locale)
 
 
-async def _render(
+async def render(
     request: Request,
     tenant: TenantRecord,
     template: str,
-    step: _Step,
+    step: Step,
     status: int = 200,
     **extra: Any,
 ) -> Response:
@@ -149,31 +149,31 @@ async def _render(
 CHALLENGE_FAILED = "Complete the challenge to continue."
 
 
-def _binding(step: _Step) -> str:
+def binding(step: Step) -> str:
     """What a challenge of these pages is bound to: this authorization transaction."""
     return hashlib.sha256(step.state.encode()).hexdigest()[:32]
 
 
-async def _challenge(request: Request, tenant: TenantRecord, step: _Step) -> Widget | None:
+async def _challenge(request: Request, tenant: TenantRecord, step: Step) -> Widget | None:
     """The challenge widget when bot detection wants one for this request."""
     bots = services_of(request).bots
     ip = request_info(request, tenant).ip
     if not await bots.needed(tenant.id, "password", ip, request.headers):
         return None
-    return await bots.widget(tenant.id, _binding(step))
+    return await bots.widget(tenant.id, binding(step))
 
 
 async def _challenge_failed(
-    request: Request, tenant: TenantRecord, step: _Step, form: dict[str, str]
+    request: Request, tenant: TenantRecord, step: Step, form: dict[str, str]
 ) -> Widget | None:
     """After a form post: a fresh widget when a challenge was needed and not passed."""
     bots = services_of(request).bots
     ip = request_info(request, tenant).ip
     if not await bots.needed(tenant.id, "password", ip, request.headers):
         return None
-    if await bots.passes(tenant.id, _binding(step), form, ip):
+    if await bots.passes(tenant.id, binding(step), form, ip):
         return None
-    return await bots.widget(tenant.id, _binding(step))
+    return await bots.widget(tenant.id, binding(step))
 
 
 # -- login ----------------------------------------------------------------------------------
@@ -182,12 +182,12 @@ async def _challenge_failed(
 @router.get("/u/login")
 async def login_page(request: Request, state: str = "") -> Response:
     tenant = await resolve_tenant(request)
-    step = await _step(request, tenant, state)
+    step = await step_of(request, tenant, state)
     if step is None:
-        return _expired(request, tenant)
+        return expired(request, tenant)
     hint = step.txn.params.get("login_hint", "")
     widget = await _challenge(request, tenant, step)
-    return await _render(
+    return await render(
         request, tenant, "login.html", step, username=hint, signup=True, error=None, widget=widget
     )
 
@@ -196,13 +196,13 @@ async def login_page(request: Request, state: str = "") -> Response:
 async def login(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await _form(request)
-    step = await _step(request, tenant, form.get("state", ""))
+    form = await read_form(request)
+    step = await step_of(request, tenant, form.get("state", ""))
     if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
-        return _expired(request, tenant)
+        return expired(request, tenant)
     username, password = form.get("username", "").strip(), form.get("password", "")
     if not username or not password:
-        return await _render(
+        return await render(
             request,
             tenant,
             "login.html",
@@ -214,7 +214,7 @@ async def login(request: Request) -> Response:
         )
     widget = await _challenge_failed(request, tenant, step, form)
     if widget is not None:
-        return await _render(
+        return await render(
             request,
             tenant,
             "login.html",
@@ -228,7 +228,7 @@ async def login(request: Request) -> Response:
     logins = services.logins.for_request(tenant, request_info(request, tenant))
     try:
         owner = await logins.authenticate(
-            realm=await _connection(request, tenant, step),
+            realm=await connection_of(request, tenant, step),
             username=username,
             password=password,
             client=step.client,
@@ -236,7 +236,7 @@ async def login(request: Request) -> Response:
             interactive=True,
         )
     except TooManyAttempts as exc:
-        return await _render(
+        return await render(
             request,
             tenant,
             "login.html",
@@ -254,7 +254,7 @@ async def login(request: Request) -> Response:
             else ("Your account is blocked. Contact the administrator.")
         )
         widget = await _challenge(request, tenant, step)
-        return await _render(
+        return await render(
             request,
             tenant,
             "login.html",
@@ -266,7 +266,7 @@ async def login(request: Request) -> Response:
             widget=widget,
         )
     except OAuthError as exc:
-        return await _render(
+        return await render(
             request,
             tenant,
             "login.html",
@@ -280,7 +280,7 @@ async def login(request: Request) -> Response:
 
 
 async def _logged_in(
-    request: Request, services: Services, tenant: TenantRecord, owner: ResourceOwner, step: _Step
+    request: Request, services: Services, tenant: TenantRecord, owner: ResourceOwner, step: Step
 ) -> Response:
     """A new SSO session (the old one ends: new id, new cookie), then back to the request."""
     async with services.db.unit_of_work(write=True) as session:
@@ -313,19 +313,19 @@ async def _logged_in(
 @router.get("/u/signup")
 async def signup_page(request: Request, state: str = "") -> Response:
     tenant = await resolve_tenant(request)
-    step = await _step(request, tenant, state)
+    step = await step_of(request, tenant, state)
     if step is None:
-        return _expired(request, tenant)
+        return expired(request, tenant)
     rules = await _rules(request, tenant, step)
     email = step.txn.params.get("login_hint", "")
     widget = await _challenge(request, tenant, step)
-    return await _render(
+    return await render(
         request, tenant, "signup.html", step, email=email, rules=rules, error=None, widget=widget
     )
 
 
-async def _rules(request: Request, tenant: TenantRecord, step: _Step) -> list[str]:
-    connection = await _connection(request, tenant, step)
+async def _rules(request: Request, tenant: TenantRecord, step: Step) -> list[str]:
+    connection = await connection_of(request, tenant, step)
     return await services_of(request).users.password_rules(tenant.id, connection)
 
 
@@ -333,17 +333,17 @@ async def _rules(request: Request, tenant: TenantRecord, step: _Step) -> list[st
 async def signup(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await _form(request)
-    step = await _step(request, tenant, form.get("state", ""))
+    form = await read_form(request)
+    step = await step_of(request, tenant, form.get("state", ""))
     if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
-        return _expired(request, tenant)
+        return expired(request, tenant)
     email, password = form.get("email", "").strip(), form.get("password", "")
-    connection = await _connection(request, tenant, step)
+    connection = await connection_of(request, tenant, step)
     info = request_info(request, tenant)
     widget = await _challenge_failed(request, tenant, step, form)
     if widget is not None:
         rules = await _rules(request, tenant, step)
-        return await _render(
+        return await render(
             request,
             tenant,
             "signup.html",
@@ -366,7 +366,7 @@ async def signup(request: Request) -> Response:
         await services.protection.throttle.admit_signup(tenant, info.ip, event)
     except TooManyAttempts as exc:
         rules = await _rules(request, tenant, step)
-        return await _render(
+        return await render(
             request,
             tenant,
             "signup.html",
@@ -392,7 +392,7 @@ async def signup(request: Request) -> Response:
             owner = resource_owner(user, tenant.issuer)
     except DomainError as exc:
         rules = await _rules(request, tenant, step)
-        return await _render(
+        return await render(
             request,
             tenant,
             "signup.html",
@@ -420,21 +420,21 @@ def _signup_error(exc: DomainError) -> str:
 @router.get("/u/consent")
 async def consent_page(request: Request, state: str = "") -> Response:
     tenant = await resolve_tenant(request)
-    step = await _step(request, tenant, state)
+    step = await step_of(request, tenant, state)
     if step is None:
-        return _expired(request, tenant)
+        return expired(request, tenant)
     scopes = (step.txn.params.get("scope") or "").split()
-    return await _render(request, tenant, "consent.html", step, scopes=scopes, user=None)
+    return await render(request, tenant, "consent.html", step, scopes=scopes, user=None)
 
 
 @router.post("/u/consent")
 async def consent(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await _form(request)
-    step = await _step(request, tenant, form.get("state", ""))
+    form = await read_form(request)
+    step = await step_of(request, tenant, form.get("state", ""))
     if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
-        return _expired(request, tenant)
+        return expired(request, tenant)
     accepted = form.get("action") == "accept"
     txn = transaction.Transaction(
         step.txn.params,
