@@ -494,7 +494,7 @@ async def test_third_party_applications_ask_for_consent(
     assert after_login.headers["location"].startswith("/u/consent?state=")
     page = await client.get(after_login.headers["location"])
     assert page.status_code == 200
-    assert "openid" in page.text
+    assert "Confirm your identity" in page.text
     silent = await client.get(
         "/authorize", params=authorize_params(third, Pkce.new(), prompt="none")
     )

@@ -10,7 +10,10 @@ import httpx
 import pytest
 
 from authgate.email.i18n import LOCALES
+from authgate.passwords.policy import PasswordPolicy
+from authgate.passwords.rules import LEVELS
 from authgate.web.i18n import accepted_languages, page_locale, translations
+from authgate.web.login import SCOPE_DESCRIPTIONS
 from tests.http.authorize_helpers import Pkce, authorize_params, spa
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "authgate" / "web" / "templates"
@@ -24,6 +27,11 @@ def _messages() -> set[str]:
     for module in WEB.glob("*.py"):
         found |= set(re.findall(r'error\s*=\s*"([^"]+)"', module.read_text()))
     found |= {"Wrong email or password.", "Something went wrong"}
+    found |= set(SCOPE_DESCRIPTIONS.values())
+    for level in LEVELS:  # the password rules the signup and reset pages show
+        for rule in PasswordPolicy(level=level).rules:
+            explained = rule.explain()
+            found |= {explained["message"], *(i["message"] for i in explained.get("items", []))}
     return found
 
 

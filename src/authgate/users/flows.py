@@ -23,7 +23,7 @@ from authgate.tickets.service import UNBLOCK, TicketService
 from authgate.users import repository
 from authgate.users.errors import PasswordRejected
 from authgate.users.models import User
-from authgate.users.service import Signup, UserService
+from authgate.users.service import RuleLine, Signup, UserService
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ class AccountFlows:
 
     async def reset_form(
         self, session: AsyncSession, tenant: TenantRecord, token: str
-    ) -> tuple[str | None, list[str]] | None:
+    ) -> tuple[str | None, list[RuleLine]] | None:
         return await self._users.reset_form(session, tenant, token)
 
     async def _check_client(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -537,7 +537,7 @@ class UserService:
 
     async def reset_form(
         self, session: AsyncSession, tenant: TenantRecord, token: str
-    ) -> tuple[str | None, list[str]] | None:
+    ) -> tuple[str | None, list[RuleLine]] | None:
         """For a usable reset ticket: the user's email and the password rules to show."""
         ticket = await self._tickets.peek(session, tenant.id, token, PASSWORD_CHANGE)
         user = await repository.by_pk(session, ticket.user_pk) if ticket else None
@@ -545,15 +545,15 @@ class UserService:
             return None
         connection = await self._connection_of(session, tenant.id, user)
         policy = PasswordPolicy.from_options(self._options(connection).model_dump())
-        return user.email, rule_texts(describe(policy))
+        return user.email, rule_lines(describe(policy))
 
-    async def password_rules(self, tenant_id: str, connection: str) -> list[str]:
+    async def password_rules(self, tenant_id: str, connection: str) -> list[RuleLine]:
         """The password rules of a database connection, as the signup page shows them."""
         record = await self._connections.record(tenant_id, connection)
         if record is None or not isinstance(record.options, DatabaseOptions):
             return []
         policy = PasswordPolicy.from_options(record.options.model_dump())
-        return rule_texts(describe(policy))
+        return rule_lines(describe(policy))
 
     async def reset_password(
         self, session: AsyncSession, tenant: TenantRecord, token: str, password: str
@@ -671,14 +671,40 @@ class UserService:
         return user, issued.url
 
 
-def rule_texts(description: Mapping[str, Any]) -> list[str]:
-    """Auth0's ``{rules: [{message, format, items}]}`` as plain sentences."""
-    texts: list[str] = []
+class RuleLine(TypedDict):
+    """A password rule as a page shows it: the sentence (its message template, ``format``
+    arguments and item messages, so the page can translate them) and what the page's script
+    checks as the user types (``web/static/password-policy.js``)."""
+
+    text: str
+    message: str
+    format: list[Any]
+    items: list[str]
+    check: dict[str, Any]
+
+
+def rule_lines(description: Mapping[str, Any]) -> list[RuleLine]:
+    """Auth0's ``{rules: [{message, format, items}]}`` as sentences with their checks."""
+    lines: list[RuleLine] = []
     for rule in description.get("rules", []):
         text = _formatted(rule)
-        items = [_formatted(item) for item in rule.get("items", [])]
-        texts.append(f"{text} {', '.join(items)}" if items else text)
-    return texts
+        items = rule.get("items", [])
+        words = [_formatted(item) for item in items]
+        check: dict[str, Any] = {"code": rule.get("code", "")}
+        if rule.get("format"):
+            check["n"] = rule["format"][0]
+        if items:
+            check["classes"] = [item.get("code", "") for item in items]
+        lines.append(
+            {
+                "text": f"{text} {', '.join(words)}" if words else text,
+                "message": str(rule.get("message", "")),
+                "format": list(rule.get("format", [])),
+                "items": words,
+                "check": check,
+            }
+        )
+    return lines
 
 
 def _formatted(rule: Mapping[str, Any]) -> str:

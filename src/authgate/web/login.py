@@ -34,7 +34,7 @@ from authgate.services import Services
 from authgate.sessions.service import COOKIE
 from authgate.users.errors import PasswordRejected, UserExists
 from authgate.users.profiles import resource_owner
-from authgate.users.service import Signup
+from authgate.users.service import RuleLine, Signup
 from authgate.web import csrf, transaction
 from authgate.web.i18n import page_locale
 from authgate.web.render import SECURITY_HEADERS, page
@@ -42,6 +42,16 @@ from authgate.web.render import SECURITY_HEADERS, page
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 16 * 1024
 _CSP_SOURCE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9.:\[\]-]+")
+SCOPE_DESCRIPTIONS = {
+    "openid": "Confirm your identity",
+    "profile": "Your profile: name, nickname and picture",
+    "email": "Your email address",
+    "phone": "Your phone number",
+    "address": "Your address",
+    "offline_access": "Stay signed in (access while you are away)",
+}
+"""What the consent page says for the OpenID Connect scopes (Core §5.4, §11); API scopes are
+shown by name."""
 EXPIRED = "This login request has expired or is invalid. Return to the application and try again."
 
 
@@ -324,7 +334,7 @@ async def signup_page(request: Request, state: str = "") -> Response:
     )
 
 
-async def _rules(request: Request, tenant: TenantRecord, step: Step) -> list[str]:
+async def _rules(request: Request, tenant: TenantRecord, step: Step) -> list[RuleLine]:
     connection = await connection_of(request, tenant, step)
     return await services_of(request).users.password_rules(tenant.id, connection)
 
@@ -423,7 +433,8 @@ async def consent_page(request: Request, state: str = "") -> Response:
     step = await step_of(request, tenant, state)
     if step is None:
         return expired(request, tenant)
-    scopes = (step.txn.params.get("scope") or "").split()
+    requested = dict.fromkeys((step.txn.params.get("scope") or "").split())
+    scopes = [(scope, SCOPE_DESCRIPTIONS.get(scope)) for scope in requested]
     return await render(request, tenant, "consent.html", step, scopes=scopes, user=None)
 
 
