@@ -4,8 +4,11 @@ Chromium, driven by Playwright, against a running Authgate: a page on another or
 ``getUser`` and ``getTokenSilently`` with refresh tokens (rotation, no iframe). The SDK calls
 ``/oauth/token`` cross-origin, so this also checks CORS for the client's web origins.
 
-Screenshots of the login page are saved under tests/e2e/artifacts/. Logout is not exercised:
-``/v2/logout`` does not exist yet."""
+Then ``logout``: the SDK forgets its tokens and sends the browser to ``/v2/logout``, which ends
+the SSO session and returns to the application's allowed logout URL; the next
+``loginWithRedirect`` shows the login page again.
+
+Screenshots of the login page are saved under tests/e2e/artifacts/."""
 
 from __future__ import annotations
 
@@ -50,7 +53,11 @@ def test_auth0_spa_js_login_refresh_in_chromium(
     server = live_server
     with flows.management(server) as api:
         client_id = flows.public_app(
-            api, "spa", f"{site.origin}/callback", web_origins=[site.origin]
+            api,
+            "spa",
+            f"{site.origin}/callback",
+            web_origins=[site.origin],
+            allowed_logout_urls=[f"{site.origin}/"],
         )
         user_id, email = flows.user(api)
     site.configure(domain=server.issuer.rstrip("/"), clientId=client_id, cacheLocation=cache)
@@ -79,6 +86,7 @@ def test_auth0_spa_js_login_refresh_in_chromium(
     assert second["user"]["sub"] == user_id
     if cache == "memory":
         assert first["refreshToken"] is None, "nothing in localStorage: the worker holds it"
+        _log_out(page, server, site)
         return
 
     assert first["refreshToken"]
@@ -96,3 +104,14 @@ def test_auth0_spa_js_login_refresh_in_chromium(
     assert reused.json()["error"] == "invalid_grant"
     revoked = _call(page, "refresh")  # the reuse revoked the family the SDK holds
     assert revoked["error"] == "invalid_grant", json.dumps(revoked)
+    _log_out(page, server, site)
+
+
+def _log_out(page: Page, server: LiveServer, site: StaticSite) -> None:
+    """The SDK's logout, through /v2/logout and back; then the session is gone."""
+    with page.expect_navigation(url=f"{site.origin}/"):
+        page.evaluate("window.app.logout()")
+    assert page.evaluate("window.app.ready()") is True
+    assert page.evaluate("window.app.authenticated()") is False
+    page.click("#login")
+    page.wait_for_url(f"{server.issuer}u/login?**")  # no SSO session left to skip the page

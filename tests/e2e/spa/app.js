@@ -49,6 +49,15 @@ window.app = {
       return failure(error);
     }
   },
+  async logout() {
+    const client = await ready;
+    await client.logout({ logoutParams: { returnTo: `${window.location.origin}/` } });
+    return true;
+  },
+  async authenticated() {
+    const client = await ready;
+    return client.isAuthenticated();
+  },
   async refresh() {
     const client = await ready;
     try {
