@@ -126,9 +126,11 @@ class ConfigCache:
     async def poll_once(self) -> None:
         async with self._db.unit_of_work(write=False) as session:
             version = await repository.read_version(session)
-        if self._seen_db is not None and version != self._seen_db:
+        # versions only grow: a poll that read the version before this node's own change was
+        # announced returns an older one, which must not clear the cache again
+        if self._seen_db is not None and version > self._seen_db:
             self.clear()
-        self._seen_db = version
+        self._seen_db = version if self._seen_db is None else max(self._seen_db, version)
 
     async def _poll_database(self) -> None:
         while True:

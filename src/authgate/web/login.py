@@ -38,6 +38,7 @@ from authgate.users.service import RuleLine, Signup
 from authgate.web import csrf, transaction
 from authgate.web.i18n import page_locale
 from authgate.web.render import SECURITY_HEADERS, page
+from authgate.web.texts import custom_texts
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 16 * 1024
@@ -137,7 +138,9 @@ async def render(
     if widget is not None:
         context["captcha"] = widget.html
     locale = _locale(request, tenant, step)
-    branding = await services_of(request).branding.view(tenant.id)
+    services = services_of(request)
+    branding = await services.branding.view(tenant.id)
+    context["t"] = await custom_texts(services, tenant, template, locale, step.client.name)
     prompt = template.removesuffix(".html")
     return page(
         request,

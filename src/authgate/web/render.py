@@ -138,6 +138,7 @@ def page(
         "branding": branding,
         "lang": locale,
         "_": translations(locale).gettext,
+        "t": {},
         **(context or {}),
     }
     compiled = environment.get_template(template)

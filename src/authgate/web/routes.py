@@ -21,7 +21,9 @@ from authgate.protocol.errors import InvalidRequest
 from authgate.protocol.ports import TenantRecord
 from authgate.users.errors import PasswordRejected
 from authgate.web import csrf
+from authgate.web.i18n import page_locale
 from authgate.web.render import SECURITY_HEADERS, page
+from authgate.web.texts import custom_texts
 
 router = APIRouter(include_in_schema=False)
 RESET_COOKIE = "authgate_reset"
@@ -51,14 +53,19 @@ async def _page(
     status: int = 200,
     sources: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Response:
-    """``page`` with the tenant's branding, from the configuration cache."""
-    branding = await services_of(request).branding.view(tenant.id)
+    """``page`` in the browser's language with the tenant's branding and custom texts, from
+    the configuration cache."""
+    services = services_of(request)
+    branding = await services.branding.view(tenant.id)
+    locale = page_locale(None, request.headers.get("accept-language"), tenant.enabled_locales)
+    texts = await custom_texts(services, tenant, template, locale)
     return page(
         request,
         tenant,
         template,
-        context,
+        {**context, "t": texts},
         status=status,
+        locale=locale,
         branding=branding,
         prompt=prompt,
         screen=screen,
