@@ -23,6 +23,7 @@ async def test_metadata_documents(client: httpx.AsyncClient, path: str) -> None:
         "authorization_code",
         "client_credentials",
         "http://auth0.com/oauth/grant-type/password-realm",
+        "implicit",
         "password",
         "refresh_token",
     ]
@@ -34,7 +35,15 @@ async def test_metadata_documents(client: httpx.AsyncClient, path: str) -> None:
     assert body["authorization_endpoint"] == f"{ISSUER}authorize"
     assert body["userinfo_endpoint"] == f"{ISSUER}userinfo"
     assert body["revocation_endpoint"] == f"{ISSUER}oauth/revoke"
-    assert body["response_types_supported"] == ["code"]
+    assert body["response_types_supported"] == [
+        "code",
+        "code id_token",
+        "code id_token token",
+        "code token",
+        "id_token",
+        "id_token token",
+        "token",
+    ]
     assert body["code_challenge_methods_supported"] == ["S256"]
     assert body["authorization_response_iss_parameter_supported"] is True
     assert body["end_session_endpoint"] == f"{ISSUER}oidc/logout"
@@ -42,7 +51,6 @@ async def test_metadata_documents(client: httpx.AsyncClient, path: str) -> None:
     assert body["backchannel_logout_session_supported"] is True
     assert "frontchannel_logout_supported" not in body, "only what is implemented is advertised"
     assert "check_session_iframe" not in body
-    assert "implicit" not in body["grant_types_supported"]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from authgate.protocol.endpoints.authorize import (
 )
 from authgate.protocol.errors import AccessDenied, InvalidRequest, OAuthError
 from authgate.protocol.interaction import SessionState, Step, next_step
-from authgate.protocol.issuance import user_scopes
+from authgate.protocol.issuance import Authorization, issue_at_authorization, user_scopes
 from authgate.protocol.ports import TenantRecord
 from authgate.protocol.response_modes import respond
 from authgate.services import CachedDirectory, Services
@@ -102,6 +102,7 @@ async def _decide(
     if txn.denied:
         denied = AccessDenied("The user did not authorize the application.")
         raise Redirected(denied, authz.redirect_uri, authz.response_mode, authz.state, authz.client)
+    owner = None
     async with services.db.unit_of_work(write=False) as session:
         active = await services.sessions.current(session, tenant.id, request.cookies.get(COOKIE))
         if active is not None:
@@ -135,11 +136,18 @@ async def _decide(
         state_token = transaction.seal(services.transactions, tenant.id, txn)
         target = f"{STEP_PAGES.get(step, '/u/login')}?{urlencode({'state': state_token})}"
         return RedirectResponse(target, status_code=302, headers=SECURITY_HEADERS)
+    try:
+        scope = _scope(authz)
+    except OAuthError as exc:
+        raise Redirected(
+            exc, authz.redirect_uri, authz.response_mode, authz.state, authz.client
+        ) from exc
+    parts = authz.response_type.split()
     new_code = NewCode(
         client_id=authz.client.client_id,
         user_ref=active.user_ref,
         redirect_uri=authz.redirect_uri,
-        scope=_scope(authz),
+        scope=scope,
         audience=authz.audience,
         nonce=authz.nonce,
         code_challenge=authz.code_challenge,
@@ -159,13 +167,24 @@ async def _decide(
                 audience=authz.audience,
                 scopes=authz.scope,
             )
-        code = services.codes(tenant.id).add(session, new_code)
-    response = respond(
-        authz.redirect_uri,
-        authz.response_mode,
-        {"code": code, "state": authz.state},
-        issuer=tenant.issuer,
-    )
+        code = services.codes(tenant.id).add(session, new_code) if "code" in parts else None
+    params: dict[str, str | None] = {"code": code, "state": authz.state}
+    if parts != ["code"] and owner is not None:  # implicit or hybrid: tokens from here too
+        ctx = await services.token_context(tenant, info)
+        granted = Authorization(
+            owner=owner,
+            client=authz.client,
+            scope=scope,
+            api=authz.api,
+            auth_time=int(active.authenticated_at.timestamp()),
+            nonce=authz.nonce,
+            session_id=active.id,
+        )
+        tokens = await issue_at_authorization(
+            ctx, granted, code=code, token="token" in parts, id_token="id_token" in parts
+        )
+        params.update(tokens)
+    response = respond(authz.redirect_uri, authz.response_mode, params, issuer=tenant.issuer)
     return render_response(request, response)
 
 

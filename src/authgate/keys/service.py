@@ -53,6 +53,11 @@ class TenantSigner:
     def __init__(self, keys: TenantKeys) -> None:
         self._keys = keys
 
+    @property
+    def alg(self) -> str:
+        """The algorithm of the ID tokens (the tenant's key)."""
+        return self._keys.alg
+
     def sign(self, claims: Mapping[str, Any], *, typ: str, api: ApiRecord | None = None) -> str:
         if api is not None and api.signing_alg in jose.SYMMETRIC_ALGORITHMS:
             if api.signing_secret is None:

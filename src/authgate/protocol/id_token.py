@@ -8,6 +8,8 @@ picture, updated_at...; ``email`` → email, email_verified.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -56,7 +58,9 @@ def id_token_claims(
     nonce: str | None = None,
     auth_time: int | None = None,
     sid: str | None = None,
+    hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``hashes``: ``at_hash`` and ``c_hash`` of an ID token from the authorization endpoint."""
     claims: dict[str, Any] = released_claims(profile, scopes)
     claims.update(
         {
@@ -71,4 +75,16 @@ def id_token_claims(
     for name, value in (("nonce", nonce), ("auth_time", auth_time), ("sid", sid)):
         if value is not None:
             claims[name] = value
+    claims.update(hashes or {})
     return claims
+
+
+_HALF_HASHES = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}
+
+
+def half_hash(value: str, alg: str) -> str:
+    """``at_hash`` / ``c_hash`` (OpenID Connect Core §3.3.2.11, §3.2.2.9): the left half of the
+    hash of the ASCII value, with the hash of the ID token's ``alg`` (SHA-512 for EdDSA over
+    Ed25519, as OpenID Connect's errata and the certified libraries do), base64url."""
+    digest = _HALF_HASHES.get(alg[-3:], hashlib.sha512)(value.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode("ascii")

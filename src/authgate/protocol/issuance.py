@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from authgate.protocol.errors import InvalidScope, ServerError
 from authgate.protocol.grants.base import TokenContext, TokenResponse
-from authgate.protocol.id_token import ID_TOKEN_TYP, OIDC_SCOPES, id_token_claims
+from authgate.protocol.id_token import ID_TOKEN_TYP, OIDC_SCOPES, half_hash, id_token_claims
 from authgate.protocol.ports import ApiRecord, ClientRecord, NewRefreshToken, ResourceOwner
 from authgate.protocol.scopes import format_scope
 from authgate.protocol.tokens import ACCESS_TOKEN_TYP, access_token_claims
@@ -73,23 +73,7 @@ async def issue(
     scope = list(access_scope if access_scope is not None else authz.scope)
     now = int(ctx.clock.time())
     access_token, lifetime = _access_token(ctx, authz, scope, grant, now)
-    id_token = None
-    if "openid" in authz.scope:
-        id_token = ctx.signer.sign(
-            id_token_claims(
-                issuer=ctx.tenant.issuer,
-                subject=authz.owner.user_id,
-                client_id=authz.client.client_id,
-                now=now,
-                lifetime=authz.client.id_token_lifetime or DEFAULT_ID_TOKEN_LIFETIME,
-                profile=authz.owner.claims,
-                scopes=authz.scope,
-                nonce=authz.nonce,
-                auth_time=authz.auth_time,
-                sid=authz.session_id,
-            ),
-            typ=ID_TOKEN_TYP,
-        )
+    id_token = _id_token(ctx, authz, now) if "openid" in authz.scope else None
     if refresh_token is None and OFFLINE_ACCESS in authz.scope:
         refresh_token = await _new_refresh_token(ctx, authz, family_id)
     return TokenResponse(
@@ -98,6 +82,53 @@ async def issue(
         scope=format_scope(scope) or None,
         id_token=id_token,
         refresh_token=refresh_token or None,
+    )
+
+
+async def issue_at_authorization(
+    ctx: TokenContext, authz: Authorization, *, code: str | None, token: bool, id_token: bool
+) -> dict[str, str]:
+    """The tokens of an implicit or hybrid response (OpenID Connect Core §3.2.2.5, §3.3.2.5):
+    an access token when ``token``, an ID token when ``id_token`` with ``at_hash`` for the
+    access token and ``c_hash`` for ``code`` beside it. Never a refresh token."""
+    now = int(ctx.clock.time())
+    params: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    if token:
+        scope = list(authz.scope)
+        access_token, lifetime = _access_token(ctx, authz, scope, None, now)
+        params.update(
+            access_token=access_token,
+            token_type="Bearer",
+            expires_in=str(lifetime),
+            scope=format_scope(scope),
+        )
+        hashes["at_hash"] = half_hash(access_token, ctx.signer.alg)
+    if code is not None:
+        hashes["c_hash"] = half_hash(code, ctx.signer.alg)
+    if id_token:
+        params["id_token"] = _id_token(ctx, authz, now, hashes)
+    return params
+
+
+def _id_token(
+    ctx: TokenContext, authz: Authorization, now: int, hashes: dict[str, str] | None = None
+) -> str:
+    return ctx.signer.sign(
+        id_token_claims(
+            issuer=ctx.tenant.issuer,
+            subject=authz.owner.user_id,
+            client_id=authz.client.client_id,
+            now=now,
+            lifetime=authz.client.id_token_lifetime or DEFAULT_ID_TOKEN_LIFETIME,
+            profile=authz.owner.claims,
+            scopes=authz.scope,
+            nonce=authz.nonce,
+            auth_time=authz.auth_time,
+            sid=authz.session_id,
+            hashes=hashes,
+        ),
+        typ=ID_TOKEN_TYP,
     )
 
 

@@ -216,6 +216,9 @@ class Directory(Protocol):
 class Signer(Protocol):
     """Signs JWTs with the tenant's current key (or an API's shared secret)."""
 
+    @property
+    def alg(self) -> str: ...
+
     def sign(self, claims: Mapping[str, Any], *, typ: str, api: ApiRecord | None = None) -> str: ...
 
 

@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MODES = frozenset({"query", "fragment", "form_post", "web_message"})
-DEFAULT_MODES = {"code": "query"}
+DEFAULT_MODES = {
+    "code": "query",
+    **dict.fromkeys(
+        (
+            "token",
+            "id_token",
+            "id_token token",
+            "code id_token",
+            "code token",
+            "code id_token token",
+        ),
+        "fragment",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)

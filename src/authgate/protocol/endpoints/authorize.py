@@ -26,7 +26,19 @@ from authgate.protocol.response_modes import DEFAULT_MODES, MODES
 from authgate.protocol.scopes import parse_scope
 
 PROMPTS = frozenset({"none", "login", "consent", "select_account"})
-SUPPORTED_RESPONSE_TYPES = frozenset({"code"})
+SUPPORTED_RESPONSE_TYPES = frozenset(
+    {
+        "code",
+        "token",
+        "id_token",
+        "id_token token",
+        "code id_token",
+        "code token",
+        "code id_token token",
+    }
+)
+"""``code``, and the implicit and hybrid types (OpenID Connect Core §3.2, §3.3) for a client that
+enables the legacy ``implicit`` grant (RFC 9700 §2.1.2 advises against them)."""
 MAX_PARAM_LENGTH = 2048
 
 
@@ -98,7 +110,8 @@ async def validate(
         return await _checked(params, client, uri, directory, tenant)
     except OAuthError as exc:
         usable = mode in MODES and (mode != "web_message" or _origin(uri) in client.web_origins)
-        response_mode = mode if mode is not None and usable else "query"
+        default = DEFAULT_MODES.get(_normalized(params.get("response_type")), "query")
+        response_mode = mode if mode is not None and usable else default
         raise Redirected(exc, uri, response_mode, params.get("state"), client) from exc
 
 
@@ -140,7 +153,14 @@ async def _checked(
         raise InvalidRequest("A parameter is too long.")
     response_type = _response_type(params, client)
     mode = _response_mode(params, response_type, client, uri)
-    challenge = _pkce(params, client, tenant)
+    parts = response_type.split()
+    challenge = _pkce(params, client, tenant) if "code" in parts else None
+    scope = tuple(parse_scope(params.get("scope")))
+    if "id_token" in parts and "openid" not in scope:
+        raise InvalidRequest("response_type id_token needs the openid scope.")
+    if "id_token" in parts and not params.get("nonce"):
+        # OpenID Connect Core §3.2.2.1, §3.3.2.11: a nonce binds the ID token to the browser
+        raise InvalidRequest("Missing required parameter: nonce")
     audience = params.get("audience") or tenant.default_audience
     api = await directory.api(audience) if audience else None
     if audience and api is None:
@@ -150,7 +170,7 @@ async def _checked(
         redirect_uri=uri,
         response_type=response_type,
         response_mode=mode,
-        scope=tuple(parse_scope(params.get("scope"))),
+        scope=scope,
         audience=api.identifier if api else None,
         api=api,
         state=params.get("state"),
@@ -170,12 +190,19 @@ def _response_type(params: Mapping[str, str], client: ClientRecord) -> str:
     response_type = params.get("response_type")
     if not response_type:
         raise InvalidRequest("Missing required parameter: response_type")
-    normalized = " ".join(sorted(response_type.split()))
+    normalized = _normalized(response_type)
     if normalized not in SUPPORTED_RESPONSE_TYPES:
         raise UnsupportedResponseType(f"Unsupported response type: {response_type}")
-    if "authorization_code" not in client.grant_types:
+    parts = normalized.split()
+    if "code" in parts and "authorization_code" not in client.grant_types:
         raise UnauthorizedClient("Grant type 'authorization_code' not allowed for the client.")
+    if parts != ["code"] and "implicit" not in client.grant_types:
+        raise UnauthorizedClient("Grant type 'implicit' not allowed for the client.")
     return normalized
+
+
+def _normalized(response_type: str | None) -> str:
+    return " ".join(sorted((response_type or "").split()))
 
 
 def _response_mode(
@@ -186,6 +213,9 @@ def _response_mode(
         raise InvalidRequest(f"Unsupported response_mode: {mode}")
     if mode == "fragment" and response_type == "code":
         raise InvalidRequest("response_mode fragment is not allowed for response_type code.")
+    if mode == "query" and response_type != "code":
+        # tokens never travel in a query (Multiple Response Type Encoding Practices §2.1)
+        raise InvalidRequest(f"response_mode query is not allowed for {response_type}.")
     if mode == "web_message" and _origin(uri) not in client.web_origins:
         raise InvalidRequest("The redirect_uri's origin is not an allowed web origin.")
     return mode

@@ -34,7 +34,7 @@ def provider_metadata(tenant: TenantRecord) -> dict[str, Any]:
         "scopes_supported": sorted(OIDC_SCOPES - {"address"}),
         "response_types_supported": sorted(SUPPORTED_RESPONSE_TYPES),
         "response_modes_supported": sorted(MODES),
-        "grant_types_supported": sorted(GRANTS),
+        "grant_types_supported": sorted({*GRANTS, "implicit"}),
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": list(SUPPORTED_METHODS),
