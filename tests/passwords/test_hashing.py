@@ -238,17 +238,32 @@ async def test_unknown_users_cost_what_wrong_passwords_cost(hasher: PasswordHash
     assert 0.5 <= malformed / wrong <= 2.0, (malformed, wrong)
 
 
-async def test_max_concurrency_one_serialises_the_work() -> None:
-    single = PasswordHasher(max_concurrency=1)
+async def test_max_concurrency_one_serialises_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: with one worker, parallel hashes never overlap."""
+    lock, active, peak = threading.Lock(), [0], [0]
+    real_hash = argon2.PasswordHasher.hash
+
+    def spy(
+        self: argon2.PasswordHasher, password: str | bytes, *, salt: bytes | None = None
+    ) -> str:
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        try:
+            time.sleep(0.02)
+            return real_hash(self, password, salt=salt)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(argon2.PasswordHasher, "hash", spy)
+    single = PasswordHasher(memory_kib=1024, time_cost=1, max_concurrency=1)
     try:
-        await single.hash("warm up")
-        one = await median_duration(lambda: single.hash("s3cret"), runs=5)
-        two = await median_duration(
-            lambda: asyncio.gather(single.hash("s3cret"), single.hash("s3cret")), runs=5
-        )
+        hashes = await asyncio.gather(*(single.hash(f"s3cret-{i}") for i in range(4)))
     finally:
         single.close()
-    assert two / one >= 1.6, (one, two)
+    assert len(set(hashes)) == 4
+    assert peak[0] == 1
 
 
 async def test_work_runs_off_the_event_loop_within_the_bound(
