@@ -136,6 +136,25 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / ticks
 
 
+def command_cpu_seconds(command: str) -> float:
+    """User plus system CPU seconds of the live processes whose command name is ``command``
+    (``postgres`` or ``redis-server``: the database's share of a request)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name == command:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds the whole machine was busy or stolen from, summed over all cores (proc(5))."""
     with Path("/proc/stat").open() as stat:
