@@ -11,8 +11,8 @@ Why instructions
 What is measured
     One Python process runs Authgate in-process (the ASGI app behind httpx's ASGI transport:
     no sockets, every layer of the app including the middlewares), on SQLite, under
-    ``valgrind --tool=callgrind``. It alternates phases, protections off and on, twice each
-    side and path:
+    ``valgrind --tool=callgrind``. It alternates phases, protections off and on, three times
+    each side and path:
 
     * client credentials: ``--requests`` token requests;
     * full logins: ``--logins`` logins (authorize, login page, login POST, resume, code
@@ -63,16 +63,7 @@ ISSUER = "http://authgate.bench/"
 CLIENT_ID = "benchBootstrapClient000000000000"
 CLIENT_SECRET = "bench-bootstrap-secret-" + "x" * 41
 SECRET_KEY = "bench-secret-key-" + "k" * 40
-PHASES = [
-    ("cc", "off"),
-    ("cc", "on"),
-    ("cc", "off"),
-    ("cc", "on"),
-    ("login", "off"),
-    ("login", "on"),
-    ("login", "off"),
-    ("login", "on"),
-]
+PHASES = [(path, side) for path in ("cc", "login") for _ in range(3) for side in ("off", "on")]
 _SUMMARY = re.compile(r"^summary:\s+(\d+)", re.MULTILINE)
 
 
@@ -206,7 +197,7 @@ def measure(options: argparse.Namespace, work: Path) -> int:
     data_dir.mkdir()
     print("preparing (migrations, bootstrap, users)...", flush=True)
     upgrade(settings(data_dir).database_url)
-    asyncio.run(prepare(data_dir, users=(options.logins + 1) * 4 + 2))
+    asyncio.run(prepare(data_dir, users=(options.logins + 1) * 6 + 2))
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         raise SetupError("valgrind is missing (Debian package valgrind)")

@@ -19,6 +19,7 @@ from tests.databases import (
     base_settings,
 )
 from tests.factories import bootstrap_token
+from tests.smtp import Sink, SmtpServer, free_port
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,3 +92,17 @@ async def admin_token(client: httpx.AsyncClient) -> str:
 @pytest.fixture
 def admin(admin_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {admin_token}"}
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    server = SmtpServer(Sink(), free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_sink(smtp_server: SmtpServer) -> Sink:
+    return smtp_server.sink

@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,10 +118,9 @@ def wait_until_ready(server: Server, url: str, timeout: float = 60.0) -> None:
     )
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """User plus system CPU seconds of the live processes in process group ``pgid``."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def _processes() -> Iterator[tuple[str, list[str]]]:
+    """The command name and the fields after it of ``/proc/<pid>/stat`` of each live process
+    (proc(5))."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -129,30 +128,24 @@ def group_cpu_seconds(pgid: int) -> float:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        # Fields after the parenthesised command name; see proc(5).
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        yield stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+
+
+def _cpu(fields: list[str]) -> int:
+    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User plus system CPU seconds of the live processes in process group ``pgid``."""
+    ticks = sum(_cpu(fields) for _, fields in _processes() if int(fields[2]) == pgid)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def command_cpu_seconds(command: str) -> float:
     """User plus system CPU seconds of the live processes whose command name is ``command``
     (``postgres`` or ``redis-server``: the database's share of a request)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if name == command:
-            fields = stat[stat.rindex(")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+    ticks = sum(_cpu(fields) for name, fields in _processes() if name == command)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy_seconds() -> float:

@@ -215,8 +215,6 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         checker=breach_data,
         logs=logs,
         notifier=protection.notifier,
-        store=protection.store,
-        clock=clock,
     )
     bots = BotDefense(
         settings=protection.settings,

@@ -4,14 +4,17 @@ that follows the redirects by hand, so each hop can be checked)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import secrets
 import ssl
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx
 from auth0.authentication import GetToken
@@ -23,6 +26,24 @@ DATABASE = "Username-Password-Authentication"
 PASSWORD = "Correct-Horse-7-Battery"
 PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
 ROTATING = {"rotation_type": "rotating", "expiration_type": "expiring", "leeway": 0}
+
+
+def authorize_url(server: LiveServer, client_id: str, callback: str, **extra: str) -> str:
+    """An authorization request with PKCE (the verifier is not kept: the tests that use this
+    stop at the callback)."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": callback,
+        "scope": "openid profile email",
+        "state": secrets.token_urlsafe(12),
+        "code_challenge": challenge.rstrip(b"=").decode(),
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return f"{server.issuer}authorize?{urlencode(params)}"
 
 
 def protocol(server: LiveServer) -> str:

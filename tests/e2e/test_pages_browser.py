@@ -7,10 +7,7 @@ Screenshots are saved under tests/e2e/artifacts/ (``pages-<language>-*.png``).""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
-from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -40,22 +37,6 @@ WORDS = {
 }
 
 
-def _authorize_url(server: LiveServer, client_id: str, callback: str, **extra: str) -> str:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    params = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": callback,
-        "scope": "openid profile email",
-        "state": secrets.token_urlsafe(12),
-        "code_challenge": challenge.rstrip(b"=").decode(),
-        "code_challenge_method": "S256",
-        **extra,
-    }
-    return f"{server.issuer}authorize?{urlencode(params)}"
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_login_signup_consent_and_forgot_password_pages(
     live_server: LiveServer, site: StaticSite, page: Page, language: str
@@ -69,7 +50,7 @@ def test_login_signup_consent_and_forgot_password_pages(
         (database,) = [c for c in api.connections.list() if c.name == flows.DATABASE]
         api.connections.update(database.id, options={"passwordPolicy": "excellent"})
 
-    page.goto(_authorize_url(live_server, client_id, callback, ui_locales=language))
+    page.goto(flows.authorize_url(live_server, client_id, callback, ui_locales=language))
     page.wait_for_url(f"{live_server.issuer}u/login?**")
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.screenshot(path=ARTIFACTS / f"pages-{language}-login.png", full_page=True)
@@ -96,7 +77,9 @@ def test_login_signup_consent_and_forgot_password_pages(
     page.wait_for_url(f"{callback}?**")
     assert "code" in flows.Callback(page.url).params
 
-    page.goto(_authorize_url(live_server, client_id, callback, ui_locales=language, prompt="login"))
+    page.goto(
+        flows.authorize_url(live_server, client_id, callback, ui_locales=language, prompt="login")
+    )
     page.wait_for_url(f"{live_server.issuer}u/login?**")
     page.click(f"text={words['forgot']}")
     page.wait_for_url(f"{live_server.issuer}u/reset-password/request?**")

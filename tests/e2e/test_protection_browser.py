@@ -7,14 +7,11 @@ Screenshots are saved under tests/e2e/artifacts/ (``protection-*.png``)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -26,30 +23,23 @@ from tests.e2e import flows
 from tests.e2e.browser import ARTIFACTS
 from tests.e2e.server import LiveServer, start_server
 from tests.e2e.static_site import StaticSite
-from tests.smtp import Sink, SmtpServer, free_port
+from tests.smtp import Sink, SmtpServer
 
 WRONG = "Not-The-Password-1"
 LEAKED = "AUTH0-TEST-Correct-Horse-7"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer(Sink(), free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def mail(smtp: SmtpServer) -> Sink:
-    return smtp.sink
+def mail(smtp_server: SmtpServer) -> Sink:
+    return smtp_server.sink
 
 
 @pytest.fixture
 def mail_server(
-    backend: str, database_factories: dict[str, DatabaseFactory], tmp_path: Path, smtp: SmtpServer
+    backend: str,
+    database_factories: dict[str, DatabaseFactory],
+    tmp_path: Path,
+    smtp_server: SmtpServer,
 ) -> Iterator[LiveServer]:
     """A server that delivers its mail to ``mail`` and asks for a light proof of work."""
     factory = database_factories[backend]
@@ -58,7 +48,7 @@ def mail_server(
         url,
         tmp_path / "server",
         extra_env={
-            "AUTHGATE_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "AUTHGATE_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
             "AUTHGATE_CAPTCHA_DIFFICULTY": "12",
         },
     )
@@ -85,22 +75,6 @@ def _protect(server: LiveServer, path: str, body: dict[str, Any]) -> dict[str, A
     return result
 
 
-def _authorize_url(server: LiveServer, client_id: str, callback: str, **extra: str) -> str:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    params = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": callback,
-        "scope": "openid profile email",
-        "state": secrets.token_urlsafe(12),
-        "code_challenge": challenge.rstrip(b"=").decode(),
-        "code_challenge_method": "S256",
-        **extra,
-    }
-    return f"{server.issuer}authorize?{urlencode(params)}"
-
-
 def _sign_in(page: Page, email: str, password: str) -> None:
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
@@ -124,7 +98,7 @@ def test_the_proof_of_work_challenge_on_the_login_page(
     client_id, email, callback = application
     _protect(mail_server, "bot-detection", {"challenge_password_policy": "always"})
 
-    page.goto(_authorize_url(mail_server, client_id, callback))
+    page.goto(flows.authorize_url(mail_server, client_id, callback))
     page.wait_for_url(f"{mail_server.issuer}u/login?**")
     widget = page.locator("[data-authgate-pow]")
     expect(widget).to_be_visible()
@@ -142,7 +116,9 @@ def test_the_proof_of_work_challenge_on_the_login_page(
     assert set(flows.Callback(page.url).params) == {"code", "state", "iss"}
 
     # the same page in French: the challenge speaks the page's language
-    page.goto(_authorize_url(mail_server, client_id, callback, ui_locales="fr", prompt="login"))
+    page.goto(
+        flows.authorize_url(mail_server, client_id, callback, ui_locales="fr", prompt="login")
+    )
     page.wait_for_url(f"{mail_server.issuer}u/login?**")
     status = page.locator("[data-authgate-pow] .captcha-status")
     expect(status).to_have_text("Vérifié. Vous pouvez continuer.", timeout=60_000)
@@ -160,7 +136,7 @@ def test_the_blocked_page_and_the_unblock_link(
     )
     assert settings["max_attempts"] == 3
 
-    page.goto(_authorize_url(mail_server, client_id, callback))
+    page.goto(flows.authorize_url(mail_server, client_id, callback))
     page.wait_for_url(f"{mail_server.issuer}u/login?**")
     for _ in range(3):
         _sign_in(page, email, WRONG)
@@ -181,7 +157,7 @@ def test_the_blocked_page_and_the_unblock_link(
     page.wait_for_load_state()
     page.screenshot(path=ARTIFACTS / "protection-unblocked.png", full_page=True)
 
-    page.goto(_authorize_url(mail_server, client_id, callback))
+    page.goto(flows.authorize_url(mail_server, client_id, callback))
     page.wait_for_url(f"{mail_server.issuer}u/login?**")
     _sign_in(page, email, flows.PASSWORD)
     page.wait_for_url(f"{callback}?**")
@@ -198,7 +174,7 @@ def test_a_breached_password_is_refused_on_the_login_page(
         api.users.create(connection=flows.DATABASE, email=email, password=LEAKED)
     _protect(mail_server, "breached-password-detection", {"enabled": True, "shields": ["block"]})
 
-    page.goto(_authorize_url(mail_server, client_id, callback))
+    page.goto(flows.authorize_url(mail_server, client_id, callback))
     page.wait_for_url(f"{mail_server.issuer}u/login?**")
     _sign_in(page, email, LEAKED)
     expect(page.locator("[role=alert]")).to_contain_text("data breach")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -15,25 +15,12 @@ from sqlalchemy import select
 
 from authgate.logs.models import LogEvent
 from tests.databases import ISSUER, REDIS_ENV
-from tests.smtp import Sink, SmtpServer, free_port
+from tests.smtp import SmtpServer
 
 
 @pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
 def counters(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer(Sink(), free_port())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp_sink(smtp_server: SmtpServer) -> Sink:
-    return smtp_server.sink
 
 
 @pytest.fixture

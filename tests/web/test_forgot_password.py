@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,19 +15,11 @@ from fastapi import FastAPI
 from authgate.captcha.pow import solve
 from tests.http.authorize_helpers import Pkce, authorize_params, csrf_of, spa, state_of
 from tests.protection.conftest import log_types
-from tests.smtp import Sink, SmtpServer, free_port
+from tests.smtp import SmtpServer
 from tests.users_factories import create_user
 
 NEW_PASSWORD = "Brand-New-Horse-Staple-5"
 SENT = "If an account exists for"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer(Sink(), free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

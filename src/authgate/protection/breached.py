@@ -25,13 +25,11 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authgate.core.clock import Clock
 from authgate.db import after_end
 from authgate.logs.service import Event, LogService
-from authgate.protection.notifications import HOUR_MS, Notifier
+from authgate.protection.notifications import Notifier
 from authgate.protection.service import ProtectionSettings
 from authgate.protection.settings import BREACHED_PASSWORD, PRE_CHANGE_PASSWORD, PRE_REGISTRATION
-from authgate.protection.store import ProtectionStore
 from authgate.protocol.errors import PasswordLeaked
 from authgate.protocol.ports import TenantRecord
 from authgate.users.errors import PasswordRejected
@@ -60,15 +58,11 @@ class BreachedPasswordDetection:
         checker: BreachChecker,
         logs: LogService,
         notifier: Notifier,
-        store: ProtectionStore,
-        clock: Clock,
     ) -> None:
         self._settings = settings
         self._checker = checker
         self._logs = logs
         self._notifier = notifier
-        self._store = store
-        self._clock = clock
 
     async def at_login(self, tenant: TenantRecord, user: User, password: str, event: Event) -> None:
         """After a successful password check; raise ``PasswordLeaked`` under ``block``."""
@@ -77,7 +71,7 @@ class BreachedPasswordDetection:
             return
         shields = config["shields"]
         ip = event.ip or ""
-        if await self._once(tenant.id, f"log:pwd_leak:{ip}"):
+        if await self._notifier.once(tenant.id, f"log:pwd_leak:{ip}"):
             leaked = dataclasses.replace(
                 event, type="pwd_leak", description="Breached password", details={}
             )
@@ -122,13 +116,3 @@ class BreachedPasswordDetection:
             raise PasswordRejected(
                 code="password_leaked", name="PasswordLeakedError", message=LEAKED_NEW
             )
-
-    async def _once(self, tenant_id: str, key: str) -> bool:
-        take = await self._store.take(
-            tenant_id,
-            key,
-            capacity=1,
-            interval_ms=HOUR_MS,
-            now_ms=int(self._clock.time() * 1000),
-        )
-        return take.allowed

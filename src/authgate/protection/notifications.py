@@ -43,7 +43,7 @@ class Notifier:
         self._clock = clock
 
     async def blocked_account(self, tenant: TenantRecord, user: User, ip: str) -> bool:
-        if not user.email or not await self._once(tenant.id, f"notify:blocked:{ip}"):
+        if not user.email or not await self.once(tenant.id, f"notify:blocked:{ip}"):
             return False
         async with self._db.unit_of_work(write=True) as session:
             issued = await self._tickets.issue(
@@ -60,7 +60,7 @@ class Notifier:
         return True
 
     async def stolen_credentials(self, tenant: TenantRecord, user: User) -> bool:
-        if not user.email or not await self._once(tenant.id, f"notify:leak:{user.user_id}"):
+        if not user.email or not await self.once(tenant.id, f"notify:leak:{user.user_id}"):
             return False
         async with self._db.unit_of_work(write=True) as session:
             issued = await self._tickets.issue(session, tenant, user, PASSWORD_CHANGE)
@@ -78,7 +78,7 @@ class Notifier:
         """``kind`` is ``suspicious_ip`` or ``breached_password``; ``detail`` a short phrase."""
         if not tenant.support_email:
             return False
-        if not await self._once(tenant.id, f"notify:admin:{kind}:{ip}"):
+        if not await self.once(tenant.id, f"notify:admin:{kind}:{ip}"):
             return False
         async with self._db.unit_of_work(write=True) as session:
             await self._email.enqueue(
@@ -101,7 +101,8 @@ class Notifier:
             tenant, "suspicious_ip", ip, f"too many {what} from one IP address ({stage})"
         )
 
-    async def _once(self, tenant_id: str, key: str) -> bool:
+    async def once(self, tenant_id: str, key: str) -> bool:
+        """Whether ``key`` has not been taken in the last hour (and take it)."""
         take = await self._store.take(
             tenant_id,
             key,

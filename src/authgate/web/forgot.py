@@ -14,17 +14,14 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from authgate.captcha.service import Widget
 from authgate.http.tenancy import request_info, resolve_tenant, services_of
-from authgate.protocol.ports import TenantRecord
-from authgate.web import csrf
 from authgate.web.login import (
     CHALLENGE_FAILED,
-    Step,
-    binding,
+    challenge,
+    challenge_failed,
     connection_of,
     expired,
-    read_form,
+    posted,
     render,
     step_of,
 )
@@ -33,14 +30,7 @@ router = APIRouter(include_in_schema=False)
 PATH = "/u/reset-password/request"
 TEMPLATE = "reset_request.html"
 MAX_EMAIL = 320
-
-
-async def _challenge(request: Request, tenant: TenantRecord, step: Step) -> Widget | None:
-    bots = services_of(request).bots
-    ip = request_info(request, tenant).ip
-    if not await bots.needed(tenant.id, "password_reset", ip, request.headers):
-        return None
-    return await bots.widget(tenant.id, binding(step))
+RESET_FLOW = "password_reset"
 
 
 @router.get(PATH)
@@ -50,7 +40,7 @@ async def request_page(request: Request, state: str = "") -> Response:
     if step is None:
         return expired(request, tenant)
     email = step.txn.params.get("login_hint", "")
-    widget = await _challenge(request, tenant, step)
+    widget = await challenge(request, tenant, step, RESET_FLOW)
     return await render(request, tenant, TEMPLATE, step, email=email, error=None, widget=widget)
 
 
@@ -58,25 +48,22 @@ async def request_page(request: Request, state: str = "") -> Response:
 async def request_reset(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await read_form(request)
-    step = await step_of(request, tenant, form.get("state", ""))
-    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+    form, step = await posted(request, tenant)
+    if step is None:
         return expired(request, tenant)
     email = form.get("email", "").strip()
     if not email or "@" not in email or len(email) > MAX_EMAIL:
         error = "Enter a valid email address."
-        widget = await _challenge(request, tenant, step)
+        widget = await challenge(request, tenant, step, RESET_FLOW)
         return await render(
             request, tenant, TEMPLATE, step, 400, email=email, error=error, widget=widget
         )
-    info = request_info(request, tenant)
-    if await services.bots.needed(tenant.id, "password_reset", info.ip, request.headers) and not (
-        await services.bots.passes(tenant.id, binding(step), form, info.ip)
-    ):
-        widget = await services.bots.widget(tenant.id, binding(step))
+    widget = await challenge_failed(request, tenant, step, form, RESET_FLOW)
+    if widget is not None:
         return await render(
             request, tenant, TEMPLATE, step, 400, email=email, error=CHALLENGE_FAILED, widget=widget
         )
+    info = request_info(request, tenant)
     services.flows.request_password_reset(
         tenant,
         email=email,

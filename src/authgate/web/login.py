@@ -102,6 +102,15 @@ async def step_of(request: Request, tenant: TenantRecord, state: str) -> Step | 
     return None if client is None else Step(txn, client, state)
 
 
+async def posted(request: Request, tenant: TenantRecord) -> tuple[dict[str, str], Step | None]:
+    """A page's form and its step; no step when the state or the CSRF token is not valid."""
+    form = await read_form(request)
+    step = await step_of(request, tenant, form.get("state", ""))
+    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+        return form, None
+    return form, step
+
+
 async def read_form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
@@ -167,22 +176,29 @@ def binding(step: Step) -> str:
     return hashlib.sha256(step.state.encode()).hexdigest()[:32]
 
 
-async def _challenge(request: Request, tenant: TenantRecord, step: Step) -> Widget | None:
-    """The challenge widget when bot detection wants one for this request."""
+async def challenge(
+    request: Request, tenant: TenantRecord, step: Step, flow: str = "password"
+) -> Widget | None:
+    """The challenge widget when bot detection wants one for this request of ``flow``
+    (``password``: login and signup; ``password_reset``)."""
     bots = services_of(request).bots
     ip = request_info(request, tenant).ip
-    if not await bots.needed(tenant.id, "password", ip, request.headers):
+    if not await bots.needed(tenant.id, flow, ip, request.headers):
         return None
     return await bots.widget(tenant.id, binding(step))
 
 
-async def _challenge_failed(
-    request: Request, tenant: TenantRecord, step: Step, form: dict[str, str]
+async def challenge_failed(
+    request: Request,
+    tenant: TenantRecord,
+    step: Step,
+    form: dict[str, str],
+    flow: str = "password",
 ) -> Widget | None:
     """After a form post: a fresh widget when a challenge was needed and not passed."""
     bots = services_of(request).bots
     ip = request_info(request, tenant).ip
-    if not await bots.needed(tenant.id, "password", ip, request.headers):
+    if not await bots.needed(tenant.id, flow, ip, request.headers):
         return None
     if await bots.passes(tenant.id, binding(step), form, ip):
         return None
@@ -199,7 +215,7 @@ async def login_page(request: Request, state: str = "") -> Response:
     if step is None:
         return expired(request, tenant)
     hint = step.txn.params.get("login_hint", "")
-    widget = await _challenge(request, tenant, step)
+    widget = await challenge(request, tenant, step)
     return await render(
         request, tenant, "login.html", step, username=hint, signup=True, error=None, widget=widget
     )
@@ -209,9 +225,8 @@ async def login_page(request: Request, state: str = "") -> Response:
 async def login(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await read_form(request)
-    step = await step_of(request, tenant, form.get("state", ""))
-    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+    form, step = await posted(request, tenant)
+    if step is None:
         return expired(request, tenant)
     username, password = form.get("username", "").strip(), form.get("password", "")
     if not username or not password:
@@ -225,7 +240,7 @@ async def login(request: Request) -> Response:
             signup=True,
             error="Enter your email address and password.",
         )
-    widget = await _challenge_failed(request, tenant, step, form)
+    widget = await challenge_failed(request, tenant, step, form)
     if widget is not None:
         return await render(
             request,
@@ -258,7 +273,7 @@ async def login(request: Request) -> Response:
             username=username,
             signup=True,
             error=exc.description,
-            widget=await _challenge(request, tenant, step),
+            widget=await challenge(request, tenant, step),
         )
     except (InvalidGrant, AccessDenied) as exc:
         message = (
@@ -266,7 +281,7 @@ async def login(request: Request) -> Response:
             if isinstance(exc, InvalidGrant)
             else ("Your account is blocked. Contact the administrator.")
         )
-        widget = await _challenge(request, tenant, step)
+        widget = await challenge(request, tenant, step)
         return await render(
             request,
             tenant,
@@ -331,7 +346,7 @@ async def signup_page(request: Request, state: str = "") -> Response:
         return expired(request, tenant)
     rules = await _rules(request, tenant, step)
     email = step.txn.params.get("login_hint", "")
-    widget = await _challenge(request, tenant, step)
+    widget = await challenge(request, tenant, step)
     return await render(
         request, tenant, "signup.html", step, email=email, rules=rules, error=None, widget=widget
     )
@@ -346,14 +361,13 @@ async def _rules(request: Request, tenant: TenantRecord, step: Step) -> list[Rul
 async def signup(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await read_form(request)
-    step = await step_of(request, tenant, form.get("state", ""))
-    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+    form, step = await posted(request, tenant)
+    if step is None:
         return expired(request, tenant)
     email, password = form.get("email", "").strip(), form.get("password", "")
     connection = await connection_of(request, tenant, step)
     info = request_info(request, tenant)
-    widget = await _challenge_failed(request, tenant, step, form)
+    widget = await challenge_failed(request, tenant, step, form)
     if widget is not None:
         rules = await _rules(request, tenant, step)
         return await render(
@@ -445,9 +459,8 @@ async def consent_page(request: Request, state: str = "") -> Response:
 async def consent(request: Request) -> Response:
     tenant = await resolve_tenant(request)
     services = services_of(request)
-    form = await read_form(request)
-    step = await step_of(request, tenant, form.get("state", ""))
-    if step is None or not csrf.valid(request, form.get(csrf.FIELD), tenant.issuer):
+    form, step = await posted(request, tenant)
+    if step is None:
         return expired(request, tenant)
     accepted = form.get("action") == "accept"
     txn = transaction.Transaction(
