@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from authgate.http.params import MAX_BODY_BYTES
 from authgate.http.tenancy import request_info, resolve_tenant, services_of
+from authgate.logs.service import Event
 from authgate.protocol.endpoints.authorize import (
     AuthorizationRequest,
     AuthorizePageError,
@@ -129,6 +130,9 @@ async def _decide(
                 consented=consented,
             )
         except OAuthError as exc:
+            if "none" in authz.prompt:
+                failed = _silent_auth(request, tenant, authz, "fsa", exc.description)
+                await services.logs.record_now(tenant.id, tenant.domain, failed)
             raise Redirected(
                 exc, authz.redirect_uri, authz.response_mode, authz.state, authz.client
             ) from exc
@@ -184,8 +188,33 @@ async def _decide(
             ctx, granted, code=code, token="token" in parts, id_token="id_token" in parts
         )
         params.update(tokens)
+    if "none" in authz.prompt:
+        event = _silent_auth(request, tenant, authz, "ssa", None)
+        event.user_id = owner.user_id if owner is not None else None
+        services.logs.record(tenant.id, tenant.domain, event)
     response = respond(authz.redirect_uri, authz.response_mode, params, issuer=tenant.issuer)
     return render_response(request, response)
+
+
+def _silent_auth(
+    request: Request,
+    tenant: TenantRecord,
+    authz: AuthorizationRequest,
+    kind: str,
+    description: str | None,
+) -> Event:
+    """Auth0's ``ssa`` / ``fsa``: an authorization request with ``prompt=none``."""
+    info = request_info(request, tenant)
+    return Event(
+        type=kind,
+        description=description,
+        client_id=authz.client.client_id,
+        client_name=authz.client.name,
+        ip=info.ip,
+        user_agent=info.user_agent,
+        audience=authz.audience,
+        scope=" ".join(authz.scope) or None,
+    )
 
 
 def _scope(authz: AuthorizationRequest) -> tuple[str, ...]:
