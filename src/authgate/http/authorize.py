@@ -120,22 +120,18 @@ async def _decide(
                 audience=authz.audience,
                 scopes=authz.scope,
             )
-        state = SessionState(active.authenticated_at.timestamp()) if active else None
-        try:
-            step = next_step(
-                authz,
-                state,
-                now=services.clock.time(),
-                started_at=txn.started_at,
-                consented=consented,
-            )
-        except OAuthError as exc:
-            if "none" in authz.prompt:
-                failed = _silent_auth(request, tenant, authz, "fsa", exc.description)
-                await services.logs.record_now(tenant.id, tenant.domain, failed)
-            raise Redirected(
-                exc, authz.redirect_uri, authz.response_mode, authz.state, authz.client
-            ) from exc
+    state = SessionState(active.authenticated_at.timestamp()) if active else None
+    try:
+        step = next_step(
+            authz, state, now=services.clock.time(), started_at=txn.started_at, consented=consented
+        )
+    except OAuthError as exc:
+        if "none" in authz.prompt:
+            failed = _silent_auth(request, tenant, authz, "fsa", exc.description)
+            await services.logs.record_now(tenant.id, tenant.domain, failed)
+        raise Redirected(
+            exc, authz.redirect_uri, authz.response_mode, authz.state, authz.client
+        ) from exc
     if step is not Step.ISSUE or active is None:
         state_token = transaction.seal(services.transactions, tenant.id, txn)
         target = f"{STEP_PAGES.get(step, '/u/login')}?{urlencode({'state': state_token})}"

@@ -72,6 +72,7 @@ class LogService:
         self._flush_seconds = flush_seconds
         self._batch_size = batch_size
         self._queue: list[dict[str, Any]] = []
+        self._flushing = asyncio.Lock()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._sequence = itertools.count()
@@ -140,6 +141,12 @@ class LogService:
             self._wake.set()
 
     async def flush(self) -> None:
+        """Write the queued events; when it returns, every event recorded before the call is
+        written, including those a concurrent flush (the background flusher) had taken."""
+        async with self._flushing:
+            await self._flush()
+
+    async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[: self._batch_size], self._queue[self._batch_size :]
             try:
