@@ -82,19 +82,21 @@ async def test_a_disabled_group_sends_no_headers(
 async def test_the_management_api_is_limited_per_client(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    await _limit(client, admin, "management", burst=3, interval_ms=60_000)  # the first token
+    await _limit(client, admin, "management", burst=3, interval_ms=60_000)
+    # the PATCH itself may have spent the first token (unless its bucket, made under the old
+    # limit, has expired since): two or three more calls pass, the next is refused
     statuses = []
-    for _ in range(2):
+    for _ in range(4):
         response = await client.get("/api/v2/clients", headers=admin)
         statuses.append(response.status_code)
         assert response.headers["x-ratelimit-limit"] == "3"
-    refused = await client.get("/api/v2/clients", headers=admin)
-    assert statuses == [200, 200]
-    assert refused.status_code == 429
-    body = refused.json()
+        if response.status_code == 429:
+            break
+    assert statuses in ([200, 200, 429], [200, 200, 200, 429]), statuses
+    body = response.json()
     assert body["statusCode"] == 429
     assert body["errorCode"] == "too_many_requests"
-    assert refused.headers["x-ratelimit-remaining"] == "0"
+    assert response.headers["x-ratelimit-remaining"] == "0"
 
 
 async def test_the_same_user_login_limit(
